@@ -1,0 +1,311 @@
+//! Markdown to HTML, rewriting links between pages so they work from disk and under any path.
+//!
+//! While rendering it records headings, links and images with their source lines, which `check`
+//! uses to find broken links, missing alt text and skipped heading levels.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A rendered page body and what `check` needs to know about it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub images: Vec<Image>,
+    /// Word count of the text, to spot empty pages.
+    pub words: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The link as written in the Markdown.
+    pub written: String,
+    /// Where it points once resolved: another page or file of the site, or outside it.
+    pub target: LinkTarget,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A page of this site (output path) and an optional `#fragment`.
+    Internal { path: String, fragment: Option<String> },
+    /// A relative link to something that is not a page (an image, a PDF in static/).
+    File(String),
+    External(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+    pub line: usize,
+}
+
+/// What the renderer needs to know about the rest of the site.
+pub struct LinkContext<'a> {
+    /// Source path (relative to content, `/`-separated) -> output path.
+    pub pages: &'a HashMap<String, String>,
+    /// Source path of the page being rendered.
+    pub source: &'a str,
+    /// Output path of the page being rendered.
+    pub output: &'a str,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders `body`, whose first line is line `first_line` of its file.
+pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| line_starts.partition_point(|&s| s <= offset) - 1 + first_line;
+
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids = HashSet::new();
+    // Index into `events` of the open heading and its text so far.
+    let mut heading: Option<(usize, String, usize)> = None;
+    let mut image: Option<(String, String, usize)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some((events.len(), String::new(), line_at(range.start)));
+                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, text, line)) = heading.take() {
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
+                        let chosen = match id {
+                            Some(given) => given.to_string(),
+                            None => unique_id(&slug(&text), &mut used_ids),
+                        };
+                        used_ids.insert(chosen.clone());
+                        *id = Some(CowStr::from(chosen.clone()));
+                        out.headings.push(Heading { level: level_number(level), text, id: chosen, line });
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let line = line_at(range.start);
+                let target = resolve(&dest_url, ctx);
+                let href = match &target {
+                    LinkTarget::Internal { path, fragment } => {
+                        let mut h = relative(ctx.output, path);
+                        if let Some(f) = fragment {
+                            h.push('#');
+                            h.push_str(f);
+                        }
+                        h
+                    }
+                    LinkTarget::File(_) | LinkTarget::External(_) => dest_url.to_string(),
+                };
+                out.links.push(Link { written: dest_url.to_string(), target, line });
+                events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                image = Some((dest_url.to_string(), String::new(), line_at(range.start)));
+                events.push(event);
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((src, alt, line)) = image.take() {
+                    out.images.push(Image { src, alt: alt.trim().to_string(), line });
+                }
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, text, _)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+                if let Some((_, alt, _)) = image.as_mut() {
+                    alt.push_str(t);
+                }
+                out.words += t.split_whitespace().count();
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// A URL-safe id from heading text: `Pupil entitlement` -> `pupil-entitlement`.
+pub fn slug(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        "section".into()
+    } else {
+        s
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    if !used.contains(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !used.contains(c))
+        .unwrap_or_else(|| base.to_string())
+}
+
+fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
+    let is_external = dest.contains("://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("tel:")
+        || dest.starts_with("//");
+    if is_external {
+        return LinkTarget::External(dest.to_string());
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        return LinkTarget::Internal { path: ctx.output.to_string(), fragment };
+    }
+    let joined = if let Some(abs) = path.strip_prefix('/') {
+        abs.to_string()
+    } else {
+        let dir = ctx.source.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        normalise(&format!("{dir}/{path}"))
+    };
+    if let Some(out) = ctx.pages.get(&joined) {
+        return LinkTarget::Internal { path: out.clone(), fragment };
+    }
+    // A link straight to a built page (`vision.html`), or a generated one, is fine too.
+    if joined.ends_with(".html") || joined.ends_with(".md") {
+        let html = joined.strip_suffix(".md").map(|s| format!("{s}.html")).unwrap_or(joined);
+        return LinkTarget::Internal { path: html, fragment };
+    }
+    LinkTarget::File(joined)
+}
+
+/// Resolves `.` and `..` in a `/`-separated path.
+pub fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The relative URL from the page at `from` to the file at `to` (both site-relative).
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut s = "../".repeat(from_dirs.len() - common);
+    s.push_str(&to_parts[common..].join("/"));
+    s
+}
+
+/// `../` repeated for a page's depth: the path from a page back to the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_at(body: &str, source: &str) -> Rendered {
+        let pages: HashMap<String, String> = [
+            ("vision.md", "vision.html"),
+            ("programme/year-7.md", "programme/year-7.html"),
+            ("programme/year-8.md", "programme/year-8.html"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let output = format!("{}.html", source.trim_end_matches(".md"));
+        render(body, 10, &LinkContext { pages: &pages, source, output: &output })
+    }
+
+    #[test]
+    fn links_to_markdown_files_become_relative_page_links() {
+        let r = render_at("See [vision](../vision.md#why) and [Y8](year-8.md).", "programme/year-7.md");
+        assert!(r.html.contains(r#"href="../vision.html#why""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="year-8.html""#), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+    }
+
+    #[test]
+    fn relative_paths_are_shortest() {
+        assert_eq!(relative("index.html", "programme/year-7.html"), "programme/year-7.html");
+        assert_eq!(relative("programme/year-7.html", "vision.html"), "../vision.html");
+        assert_eq!(relative("programme/year-7.html", "programme/year-8.html"), "year-8.html");
+        assert_eq!(relative("a/b/c.html", "a/d/e.html"), "../d/e.html");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_lines() {
+        let r = render_at("intro\n\n## Who we are\n\n## Who we are\n", "vision.md");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["who-we-are", "who-we-are-2"]);
+        assert_eq!(r.headings[0].line, 12);
+        assert!(r.html.contains(r#"<h2 id="who-we-are">"#));
+    }
+
+    #[test]
+    fn images_record_alt_text() {
+        let r = render_at("![](a.png)\n\n![A careers fair](b.png)", "vision.md");
+        assert_eq!(r.images[0].alt, "");
+        assert_eq!(r.images[1].alt, "A careers fair");
+    }
+
+    #[test]
+    fn external_links_are_left_alone_and_html_is_kept_safe_in_text() {
+        let r = render_at("[DfE](https://www.gov.uk) and 5 < 6 & \"quotes\"", "vision.md");
+        assert!(matches!(r.links[0].target, LinkTarget::External(_)));
+        assert!(r.html.contains("5 &lt; 6 &amp;"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_and_footnotes_render() {
+        let r = render_at("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1]\n\n[^1]: Source.", "vision.md");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote"));
+    }
+}

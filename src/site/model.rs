@@ -1,0 +1,711 @@
+//! The typed site: settings and pages, parsed once at the edge and trusted everywhere after.
+//!
+//! Domain values (`YearGroup`, `Benchmark`, `Status`, ...) validate themselves while the TOML is
+//! read, so a bad value is reported with the line it stands on. They serialize for templates as
+//! small objects carrying both the machine id and the words a reader sees.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::de::{self, Deserializer};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// A calendar date. Accepts a TOML date (`2027-02-12`) or the same text in quotes, and rejects
+/// dates that do not exist (30 February).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub time::Date);
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, explaining what is wrong in words a careers leader can act on.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let nums: Option<Vec<i32>> = if parts.len() == 3 {
+            parts.iter().map(|p| p.parse().ok()).collect()
+        } else {
+            None
+        };
+        let Some(n) = nums else {
+            return Err(format!(
+                "`{text}` is not a date; write it as YEAR-MONTH-DAY, e.g. 2027-02-12"
+            ));
+        };
+        Date::from_ymd(n[0], n[1], n[2])
+    }
+
+    /// Builds a date from numbers, explaining an impossible day or month.
+    pub fn from_ymd(year: i32, month: i32, day: i32) -> Result<Date, String> {
+        let m = u8::try_from(month)
+            .ok()
+            .and_then(|m| time::Month::try_from(m).ok())
+            .ok_or_else(|| format!("month {month} does not exist; months run from 1 to 12"))?;
+        let d = u8::try_from(day).map_err(|_| format!("day {day} does not exist"))?;
+        time::Date::from_calendar_date(year, m, d)
+            .map(Date)
+            .map_err(|_| {
+                format!(
+                    "{year}-{month:02}-{day:02} is not a real date: {m} {year} has {} days",
+                    time::util::days_in_month(m, year)
+                )
+            })
+    }
+
+    /// Today, from `SIGNPOST_TODAY` (YYYY-MM-DD) when set, so builds and checks can be
+    /// reproduced on another day, otherwise from the clock.
+    pub fn today() -> Date {
+        std::env::var("SIGNPOST_TODAY")
+            .ok()
+            .and_then(|t| Date::parse(&t).ok())
+            .unwrap_or_else(|| Date(time::OffsetDateTime::now_utc().date()))
+    }
+
+    /// `12 February 2027`: the way dates are written on UK school pages.
+    pub fn long(&self) -> String {
+        format!("{} {} {}", self.0.day(), self.0.month(), self.0.year())
+    }
+
+    /// `2027-02-12`, for machines (`<time datetime>`, sitemaps).
+    pub fn iso(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            self.0.month() as u8,
+            self.0.day()
+        )
+    }
+
+    /// The academic year (September to August) the date falls in, named by its first year.
+    pub fn academic_year_start(&self) -> i32 {
+        if (self.0.month() as u8) >= 9 {
+            self.0.year()
+        } else {
+            self.0.year() - 1
+        }
+    }
+
+    pub fn is_weekday(&self) -> bool {
+        !matches!(
+            self.0.weekday(),
+            time::Weekday::Saturday | time::Weekday::Sunday
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.long())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Input {
+            Toml(toml::value::Datetime),
+            Text(String),
+        }
+        match Input::deserialize(d).map_err(|_| {
+            de::Error::custom("expected a date written as YEAR-MONTH-DAY, e.g. 2027-02-12")
+        })? {
+            Input::Text(t) => Date::parse(&t).map_err(de::Error::custom),
+            Input::Toml(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => Date::from_ymd(d.year.into(), d.month.into(), d.day.into())
+                    .map_err(de::Error::custom),
+                _ => Err(de::Error::custom(
+                    "expected a date without a time, e.g. 2027-02-12",
+                )),
+            },
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Date", 2)?;
+        st.serialize_field("iso", &self.iso())?;
+        st.serialize_field("long", &self.long())?;
+        st.end()
+    }
+}
+
+/// Deserializes an integer and checks it against a range, so the error points at the value.
+fn bounded<'de, D: Deserializer<'de>>(
+    d: D,
+    range: std::ops::RangeInclusive<u8>,
+    what: &str,
+) -> Result<u8, D::Error> {
+    let n = i64::deserialize(d)?;
+    u8::try_from(n)
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            de::Error::custom(format!(
+                "{what} {n} does not exist; expected a number from {} to {}",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+/// A secondary-school year group, 7 to 13.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearGroup(u8);
+
+impl YearGroup {
+    pub const ALL: std::ops::RangeInclusive<u8> = 7..=13;
+
+    pub fn new(n: u8) -> Option<YearGroup> {
+        Self::ALL.contains(&n).then_some(YearGroup(n))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn key_stage(self) -> KeyStage {
+        match self.0 {
+            7..=9 => KeyStage::Ks3,
+            10 | 11 => KeyStage::Ks4,
+            _ => KeyStage::Ks5,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for YearGroup {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        bounded(d, Self::ALL, "year group").map(YearGroup)
+    }
+}
+
+impl Serialize for YearGroup {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
+    }
+}
+
+impl fmt::Display for YearGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Year {}", self.0)
+    }
+}
+
+/// The key stages of secondary school, which group year groups for coverage and outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum KeyStage {
+    #[serde(rename = "Key Stage 3")]
+    Ks3,
+    #[serde(rename = "Key Stage 4")]
+    Ks4,
+    #[serde(rename = "Key Stage 5")]
+    Ks5,
+}
+
+impl KeyStage {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyStage::Ks3 => "Key Stage 3 (Years 7 to 9)",
+            KeyStage::Ks4 => "Key Stage 4 (Years 10 and 11)",
+            KeyStage::Ks5 => "Key Stage 5 (Years 12 and 13)",
+        }
+    }
+}
+
+/// One of the eight Gatsby Benchmarks (2025 refresh).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Benchmark(u8);
+
+impl Benchmark {
+    pub fn all() -> impl Iterator<Item = Benchmark> {
+        (1..=8).map(Benchmark)
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "A stable careers programme",
+            2 => "Learning from career and labour market information",
+            3 => "Addressing the needs of each young person",
+            4 => "Linking curriculum learning to careers",
+            5 => "Encounters with employers and employees",
+            6 => "Experiences of workplaces",
+            7 => "Encounters with further and higher education",
+            _ => "Personal guidance",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Benchmark {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        bounded(d, 1..=8, "Gatsby Benchmark").map(Benchmark)
+    }
+}
+
+impl Serialize for Benchmark {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Benchmark", 2)?;
+        st.serialize_field("number", &self.0)?;
+        st.serialize_field("name", self.name())?;
+        st.end()
+    }
+}
+
+/// Declares a closed set of words read from front matter (kebab-case) that serializes for
+/// templates as `{ id, label }`, so a page always shows words, never bare codes.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $id:literal : $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $id)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut st = s.serialize_struct(stringify!($name), 2)?;
+                st.serialize_field("id", self.id())?;
+                st.serialize_field("label", self.label())?;
+                st.end()
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// The CDI Career Development Framework's six learning areas.
+    CdiArea {
+        Grow = "grow-throughout-life": "Grow throughout life",
+        Explore = "explore-possibilities": "Explore possibilities",
+        Manage = "manage-career": "Manage career",
+        Create = "create-opportunities": "Create opportunities",
+        Balance = "balance-life-and-work": "Balance life and work",
+        BigPicture = "see-the-big-picture": "See the big picture",
+    }
+);
+
+word_enum!(
+    /// When in the school year an activity happens.
+    Term {
+        Autumn = "autumn": "Autumn term",
+        Spring = "spring": "Spring term",
+        Summer = "summer": "Summer term",
+        AllYear = "all-year": "Throughout the year",
+    }
+);
+
+word_enum!(
+    /// Progress of a strategic plan action, always shown as a word as well as a colour.
+    Status {
+        NotStarted = "not-started": "Not started",
+        OnTrack = "on-track": "On track",
+        AtRisk = "at-risk": "At risk",
+        Done = "done": "Done",
+    }
+);
+
+word_enum!(
+    /// Which template renders a page and which fields it may carry.
+    Kind {
+        Home = "home": "Home",
+        Vision = "vision": "Careers vision",
+        Programme = "programme": "Careers programme",
+        LearningJourney = "learning-journey": "Learning journey",
+        StrategicPlan = "strategic-plan": "Strategic plan",
+        Guidance = "guidance": "Personal guidance",
+        ProviderAccess = "provider-access": "Provider access policy",
+        Impact = "impact": "Impact and destinations",
+        Parents = "parents": "Parents and carers",
+        Employers = "employers": "Employers and providers",
+        Accessibility = "accessibility": "Accessibility statement",
+        Page = "page": "Page",
+    }
+);
+
+/// Site-wide settings from `signpost.toml`. Everything is optional here: what the law requires
+/// is reported by `check`, in words, rather than refused by the parser.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub school: School,
+    pub site: SiteSettings,
+    pub colours: Colours,
+    pub careers_leader: Contact,
+    pub adviser: Option<Adviser>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct School {
+    pub name: String,
+    pub years: Vec<YearGroup>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub logo: Option<String>,
+    pub logo_alt: Option<String>,
+}
+
+impl Default for School {
+    fn default() -> Self {
+        School {
+            name: "Our school".into(),
+            years: YearGroup::ALL.map(YearGroup).collect(),
+            website: None,
+            address: None,
+            logo: None,
+            logo_alt: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    pub base_url: Option<String>,
+    pub academic_year: Option<String>,
+    pub next_review: Option<Date>,
+    pub updated: Option<Date>,
+    pub theme: Option<String>,
+}
+
+/// School colours, checked to be hex so they can go into a stylesheet safely.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Colours {
+    pub primary: Colour,
+    pub accent: Colour,
+}
+
+impl Default for Colours {
+    fn default() -> Self {
+        Colours {
+            primary: Colour("#1f4e79".into()),
+            accent: Colour("#7a2e0e".into()),
+        }
+    }
+}
+
+/// A `#rgb` or `#rrggbb` colour.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Colour(pub String);
+
+impl Colour {
+    /// Red, green and blue as 0-255.
+    pub fn rgb(&self) -> (u8, u8, u8) {
+        let hex = &self.0[1..];
+        let wide: String = if hex.len() == 3 {
+            hex.chars().flat_map(|c| [c, c]).collect()
+        } else {
+            hex.to_string()
+        };
+        let ch = |i: usize| u8::from_str_radix(&wide[i..i + 2], 16).unwrap_or(0);
+        (ch(0), ch(2), ch(4))
+    }
+
+    /// WCAG contrast ratio against white text.
+    pub fn contrast_with_white(&self) -> f64 {
+        let (r, g, b) = self.rgb();
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+        1.05 / (l + 0.05)
+    }
+}
+
+impl<'de> Deserialize<'de> for Colour {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let ok = s.starts_with('#')
+            && matches!(s.len(), 4 | 7)
+            && s[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if ok {
+            Ok(Colour(s.to_ascii_lowercase()))
+        } else {
+            Err(de::Error::custom(format!(
+                "`{s}` is not a colour; write it as a hex code such as \"#1f4e79\""
+            )))
+        }
+    }
+}
+
+/// A named person to contact, as the law asks for the Careers Leader and provider access.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    /// The phone number in the form a `tel:` link needs.
+    pub fn tel(&self) -> Option<String> {
+        self.phone
+            .as_ref()
+            .map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adviser {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub qualification: Option<String>,
+}
+
+/// A page of the site after its front matter has been read and checked against its kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// Path of the source file, relative to the content folder, with `/` separators.
+    pub source: String,
+    /// Path of the built page, relative to the site root, e.g. `programme/year-7.html`.
+    pub path: String,
+    pub kind: Kind,
+    pub title: String,
+    /// Short label for the site menu; the title is used when absent.
+    pub menu: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub updated: Option<Date>,
+    /// Line in the source file where the Markdown body starts (1-based).
+    #[serde(skip)]
+    pub body_line: usize,
+    #[serde(skip)]
+    pub body: String,
+    pub data: PageData,
+}
+
+/// The structured fields a page kind carries beyond the common ones.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    None {},
+    Vision {
+        school_vision: Option<String>,
+    },
+    Programme(Programme),
+    LearningJourney {
+        outcomes: Vec<Outcome>,
+    },
+    StrategicPlan(Plan),
+    Guidance {
+        drop_in: Vec<DropIn>,
+    },
+    ProviderAccess(ProviderAccess),
+    Impact {
+        destinations: Vec<Destination>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Programme {
+    pub year: YearGroup,
+    pub focus: Option<String>,
+    pub activities: Vec<Activity>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub title: String,
+    pub term: Term,
+    pub benchmarks: Vec<Benchmark>,
+    #[serde(default)]
+    pub cdi: Vec<CdiArea>,
+    pub who: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub by_end_of: YearGroup,
+    pub area: CdiArea,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub period: Option<String>,
+    pub approved_slt: Option<Date>,
+    pub approved_governors: Option<Date>,
+    pub review_date: Option<Date>,
+    pub objectives: Vec<Objective>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub title: String,
+    pub summary: Option<String>,
+    #[serde(default, rename(deserialize = "action"))]
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub action: String,
+    pub owner: Option<String>,
+    pub due: Option<Date>,
+    pub success: Option<String>,
+    pub status: Status,
+    pub progress: Option<String>,
+}
+
+impl Action {
+    /// Past its date and not done: what governors need to see first.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.status != Status::Done && self.due.is_some_and(|d| d < today)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DropIn {
+    pub day: String,
+    pub time: String,
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderAccess {
+    pub approved_governors: Option<Date>,
+    pub review_date: Option<Date>,
+    pub contact: Contact,
+    pub encounters: Vec<Encounter>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Encounter {
+    pub title: String,
+    pub years: Vec<YearGroup>,
+    pub date: Date,
+    pub providers: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Destination {
+    pub cohort: String,
+    pub education: Option<f64>,
+    pub apprenticeship: Option<f64>,
+    pub employment: Option<f64>,
+    pub not_settled: Option<f64>,
+}
+
+/// The whole site as read from disk: what every later stage works from.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    /// `None` when the folder has no `signpost.toml` (check then lists what is missing).
+    pub settings_found: bool,
+    pub settings: Settings,
+    pub pages: Vec<Page>,
+}
+
+impl Site {
+    pub fn pages_of(&self, kind: Kind) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(move |p| p.kind == kind)
+    }
+
+    pub fn first_of(&self, kind: Kind) -> Option<&Page> {
+        self.pages_of(kind).next()
+    }
+
+    /// Programme pages in year order.
+    pub fn programmes(&self) -> Vec<(&Page, &Programme)> {
+        let mut v: Vec<_> = self
+            .pages
+            .iter()
+            .filter_map(|p| match &p.data {
+                PageData::Programme(pr) => Some((p, pr)),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|(_, pr)| pr.year);
+        v
+    }
+
+    pub fn plan(&self) -> Option<(&Page, &Plan)> {
+        self.pages.iter().find_map(|p| match &p.data {
+            PageData::StrategicPlan(plan) => Some((p, plan)),
+            _ => None,
+        })
+    }
+
+    pub fn provider_access(&self) -> Option<(&Page, &ProviderAccess)> {
+        self.pages.iter().find_map(|p| match &p.data {
+            PageData::ProviderAccess(pa) => Some((p, pa)),
+            _ => None,
+        })
+    }
+
+    pub fn years_taught(&self) -> Vec<YearGroup> {
+        let mut y = self.settings.school.years.clone();
+        y.sort();
+        y.dedup();
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_dates_are_explained() {
+        let e = Date::parse("2027-02-30").unwrap_err();
+        assert!(e.contains("February 2027 has 28 days"), "{e}");
+        assert!(Date::parse("2027-13-01").unwrap_err().contains("month 13"));
+        assert!(Date::parse("12/02/2027").unwrap_err().contains("YEAR-MONTH-DAY"));
+        assert_eq!(Date::parse("2028-02-29").unwrap().long(), "29 February 2028");
+    }
+
+    #[test]
+    fn academic_year_turns_in_september() {
+        assert_eq!(Date::parse("2026-09-01").unwrap().academic_year_start(), 2026);
+        assert_eq!(Date::parse("2027-02-27").unwrap().academic_year_start(), 2026);
+    }
+
+    #[test]
+    fn year_groups_map_to_key_stages() {
+        assert_eq!(YearGroup::new(9).unwrap().key_stage(), KeyStage::Ks3);
+        assert_eq!(YearGroup::new(11).unwrap().key_stage(), KeyStage::Ks4);
+        assert_eq!(YearGroup::new(12).unwrap().key_stage(), KeyStage::Ks5);
+        assert!(YearGroup::new(6).is_none());
+    }
+
+    #[test]
+    fn contrast_of_school_colours() {
+        assert!(Colour("#1f4e79".into()).contrast_with_white() > 4.5);
+        assert!(Colour("#ffcc00".into()).contrast_with_white() < 4.5);
+        assert_eq!(Colour("#fff".into()).rgb(), (255, 255, 255));
+    }
+}

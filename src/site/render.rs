@@ -1,0 +1,412 @@
+//! Pages in memory: the model and rendered Markdown go through the theme's tera templates.
+//!
+//! Views that several pages share (the menu, the plan with overdue flags, benchmark coverage)
+//! are computed here once per build, from the model alone.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{json, Value};
+use tera::Tera;
+
+use super::error::SiteError;
+use super::markdown::{root_of, slug, Rendered};
+use super::model::*;
+use super::theme::Theme;
+
+/// The built site: output path -> bytes, sorted so output and zips are reproducible.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Options that change the output but not the content.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Absolute URL the site will live at; enables `sitemap.xml` and canonical links.
+    pub base_url: Option<String>,
+    pub today: Option<Date>,
+}
+
+/// Renders every page, the generated pages, the stylesheet and the site's static files.
+pub fn render(
+    site: &Site,
+    bodies: &HashMap<String, Rendered>,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Files, SiteError> {
+    let tera = templates(theme)?;
+    let today = opts.today.unwrap_or_else(Date::today);
+    let shared = shared_view(site, today);
+    let mut files = Files::new();
+
+    for page in &site.pages {
+        let html = bodies.get(&page.source).map(|r| r.html.as_str()).unwrap_or("");
+        let mut ctx = page_context(&shared, &page.path, &page.title, page.description.as_deref());
+        ctx.insert("page", page);
+        ctx.insert("content", html);
+        ctx.insert("view", &kind_view(site, page, today));
+        let template = format!("{}.html", template_for(page.kind));
+        files.insert(page.path.clone(), run(&tera, &template, &ctx)?);
+    }
+    for (path, template, title) in generated(site) {
+        let ctx = page_context(&shared, path, title, None);
+        files.insert(path.to_string(), run(&tera, template, &ctx)?);
+    }
+    for (name, bytes) in &theme.statics {
+        files.insert(format!("assets/{name}"), bytes.clone());
+    }
+    let mut statics = BTreeMap::new();
+    super::theme::read_tree(&site.root.join("static"), "static/", &mut statics)?;
+    files.extend(statics);
+    if let Some(base) = opts.base_url.as_ref().or(site.settings.site.base_url.as_ref()) {
+        files.insert("sitemap.xml".into(), sitemap(base, &files).into_bytes());
+    }
+    Ok(files)
+}
+
+fn templates(theme: &Theme) -> Result<Tera, SiteError> {
+    let mut tera = Tera::default();
+    tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| SiteError::Template { name: "theme".into(), message: error_chain(&e) })?;
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
+    Ok(tera)
+}
+
+/// Escapes what HTML needs escaped and leaves `/` alone, so URLs stay readable.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn run(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, SiteError> {
+    tera.render(name, ctx)
+        .map(String::into_bytes)
+        .map_err(|e| SiteError::Template { name: name.into(), message: error_chain(&e) })
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn template_for(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Parents | Kind::Employers | Kind::Accessibility | Kind::Page => "page",
+        k => k.id(),
+    }
+}
+
+/// Pages the generator writes from the structured data alone.
+fn generated(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut v = vec![("benchmarks.html", "benchmarks.html", "Gatsby Benchmark coverage")];
+    if !site.programmes().is_empty() {
+        v.push(("programme/index.html", "programme-overview.html", "Careers programme overview"));
+    }
+    if site.plan().is_some() {
+        v.push(("governors.html", "governors.html", "Governors' summary of the careers plan"));
+    }
+    v
+}
+
+fn link(title: &str, path: &str, description: Option<&str>) -> Value {
+    json!({ "title": title, "path": path, "description": description })
+}
+
+/// Everything every page template can see, computed once per build.
+fn shared_view(site: &Site, today: Date) -> tera::Context {
+    let mut menu: Vec<(i64, Value)> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.weight.map(|w| (w, link(p.menu.as_deref().unwrap_or(&p.title), &p.path, None))))
+        .collect();
+    let programmes = site.programmes();
+    if let Some((first, _)) = programmes.first() {
+        let w = first.weight.unwrap_or(3);
+        menu.push((w, link("Careers programme", "programme/index.html", None)));
+    }
+    menu.sort_by_key(|(w, _)| *w);
+    let menu: Vec<Value> = menu.into_iter().map(|(_, v)| v).collect();
+
+    let mut by_kind = serde_json::Map::new();
+    for kind in Kind::ALL {
+        if let Some(p) = site.first_of(*kind) {
+            by_kind.insert(kind.id().into(), link(&p.title, &p.path, p.description.as_deref()));
+        }
+    }
+    let mut generated_links = serde_json::Map::new();
+    for (path, _, title) in generated(site) {
+        let key = path.trim_end_matches(".html").replace('/', "_");
+        generated_links.insert(key, link(title, path, None));
+    }
+    let years: Vec<Value> = programmes
+        .iter()
+        .map(|(p, pr)| json!({ "year": pr.year, "title": p.title, "path": p.path, "focus": pr.focus }))
+        .collect();
+    let mut all_pages: Vec<Value> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind != Kind::Home)
+        .map(|p| link(&p.title, &p.path, p.description.as_deref()))
+        .collect();
+    all_pages.extend(generated(site).into_iter().map(|(p, _, t)| link(t, p, None)));
+    all_pages.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+
+    let mut ctx = tera::Context::new();
+    ctx.insert("settings", &site.settings);
+    ctx.insert("menu", &menu);
+    ctx.insert("pages", &by_kind);
+    ctx.insert("generated", &generated_links);
+    ctx.insert("years", &years);
+    ctx.insert("all_pages", &all_pages);
+    ctx.insert("routes", &routes(&by_kind, &generated_links));
+    ctx.insert("today", &today);
+    ctx.insert("plan", &plan_view(site, today));
+    ctx.insert("coverage", &coverage_view(site));
+    ctx.insert("overview", &overview_view(site));
+    ctx
+}
+
+/// The home page's ways in for each kind of reader: only links to pages that exist.
+fn routes(pages: &serde_json::Map<String, Value>, generated: &serde_json::Map<String, Value>) -> Vec<Value> {
+    let pick = |keys: &[&str]| -> Vec<Value> {
+        keys.iter()
+            .filter_map(|k| pages.get(*k).or_else(|| generated.get(*k)).cloned())
+            .collect()
+    };
+    [
+        ("Students", pick(&["programme_index", "learning-journey", "guidance"])),
+        ("Parents and carers", pick(&["parents", "guidance", "programme_index"])),
+        ("Employers and providers", pick(&["employers", "provider-access"])),
+        ("Governors and senior leaders", pick(&["strategic-plan", "governors", "impact", "benchmarks", "vision"])),
+    ]
+    .into_iter()
+    .filter(|(_, links)| !links.is_empty())
+    .map(|(audience, links)| json!({ "audience": audience, "links": links }))
+    .collect()
+}
+
+fn page_context(shared: &tera::Context, path: &str, title: &str, description: Option<&str>) -> tera::Context {
+    let mut ctx = shared.clone();
+    ctx.insert("description", &description);
+    ctx.insert("path", path);
+    ctx.insert("root", &root_of(path));
+    ctx.insert("title", title);
+    ctx
+}
+
+/// Anchor of an activity on its year page.
+fn activity_id(a: &Activity) -> String {
+    format!("activity-{}", slug(&a.title))
+}
+
+fn activity_view(a: &Activity) -> Value {
+    json!({
+        "id": activity_id(a), "title": a.title, "term": a.term, "benchmarks": a.benchmarks,
+        "cdi": a.cdi, "who": a.who, "description": a.description, "date": a.date,
+    })
+}
+
+fn by_term(activities: &[Activity]) -> Vec<Value> {
+    Term::ALL
+        .iter()
+        .filter_map(|term| {
+            let list: Vec<Value> = activities.iter().filter(|a| a.term == *term).map(activity_view).collect();
+            (!list.is_empty()).then(|| json!({ "term": term, "activities": list }))
+        })
+        .collect()
+}
+
+/// Data a page's own template needs beyond the page itself.
+fn kind_view(site: &Site, page: &Page, today: Date) -> Value {
+    match &page.data {
+        PageData::Programme(pr) => {
+            let years = site.programmes();
+            let at = years.iter().position(|(p, _)| p.path == page.path).unwrap_or(0);
+            let neighbour = |i: Option<usize>| {
+                i.and_then(|i| years.get(i)).map(|(p, _)| link(&p.title, &p.path, None))
+            };
+            json!({
+                "terms": by_term(&pr.activities),
+                "previous": neighbour(at.checked_sub(1)),
+                "next": neighbour(Some(at + 1)),
+                "key_stage": pr.year.key_stage().label(),
+            })
+        }
+        PageData::LearningJourney { outcomes } => {
+            let mut stages: Vec<YearGroup> = outcomes.iter().map(|o| o.by_end_of).collect();
+            stages.sort();
+            stages.dedup();
+            let stages: Vec<Value> = stages
+                .into_iter()
+                .map(|y| {
+                    let areas: Vec<Value> = CdiArea::ALL
+                        .iter()
+                        .filter_map(|area| {
+                            let list: Vec<&str> = outcomes
+                                .iter()
+                                .filter(|o| o.by_end_of == y && o.area == *area)
+                                .map(|o| o.text.as_str())
+                                .collect();
+                            (!list.is_empty()).then(|| json!({ "area": area, "outcomes": list }))
+                        })
+                        .collect();
+                    json!({ "year": y, "key_stage": y.key_stage().label(), "areas": areas })
+                })
+                .collect();
+            json!({ "stages": stages })
+        }
+        PageData::ProviderAccess(pa) => {
+            let mut encounters = pa.encounters.clone();
+            encounters.sort_by_key(|e| e.date);
+            let list: Vec<Value> = encounters
+                .iter()
+                .map(|e| {
+                    let years: Vec<String> = e.years.iter().map(|y| y.number().to_string()).collect();
+                    json!({
+                        "title": e.title, "date": e.date, "providers": e.providers,
+                        "years": format!("Year{} {}", if years.len() > 1 { "s" } else { "" }, join_words(&years)),
+                        "past": e.date < today,
+                    })
+                })
+                .collect();
+            json!({ "encounters": list })
+        }
+        _ => Value::Null,
+    }
+}
+
+/// "7, 8 and 9".
+pub fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The strategic plan with overdue flags and counts by status, for the plan page, the
+/// governors' summary and the home page.
+fn plan_view(site: &Site, today: Date) -> Value {
+    let Some((page, plan)) = site.plan() else { return Value::Null };
+    let mut counts: Vec<Value> = Vec::new();
+    for status in Status::ALL {
+        let n = plan.objectives.iter().flat_map(|o| &o.actions).filter(|a| a.status == *status).count();
+        counts.push(json!({ "status": status, "count": n }));
+    }
+    let mut overdue = Vec::new();
+    let objectives: Vec<Value> = plan
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let actions: Vec<Value> = o
+                .actions
+                .iter()
+                .map(|a| {
+                    let v = json!({
+                        "action": a.action, "owner": a.owner, "due": a.due, "success": a.success,
+                        "status": a.status, "progress": a.progress, "overdue": a.is_overdue(today),
+                        "objective": i + 1,
+                    });
+                    if a.is_overdue(today) {
+                        overdue.push(v.clone());
+                    }
+                    v
+                })
+                .collect();
+            let done = o.actions.iter().filter(|a| a.status == Status::Done).count();
+            json!({
+                "number": i + 1, "id": format!("objective-{}", i + 1), "title": o.title,
+                "summary": o.summary, "actions": actions, "done": done, "total": o.actions.len(),
+            })
+        })
+        .collect();
+    let total: usize = plan.objectives.iter().map(|o| o.actions.len()).sum();
+    json!({
+        "path": page.path, "title": page.title, "period": plan.period,
+        "approved_slt": plan.approved_slt, "approved_governors": plan.approved_governors,
+        "review_date": plan.review_date,
+        "review_passed": plan.review_date.is_some_and(|d| d < today),
+        "objectives": objectives, "counts": counts, "overdue": overdue, "total": total,
+    })
+}
+
+/// For each benchmark, the activities serving it in each year taught; empty years are gaps.
+fn coverage_view(site: &Site) -> Value {
+    let programmes = site.programmes();
+    let years = site.years_taught();
+    let rows: Vec<Value> = Benchmark::all()
+        .map(|b| {
+            let cells: Vec<Value> = years
+                .iter()
+                .map(|y| {
+                    let acts: Vec<Value> = programmes
+                        .iter()
+                        .filter(|(_, pr)| pr.year == *y)
+                        .flat_map(|(p, pr)| {
+                            pr.activities.iter().filter(|a| a.benchmarks.contains(&b)).map(move |a| {
+                                json!({ "title": a.title, "path": p.path, "id": activity_id(a) })
+                            })
+                        })
+                        .collect();
+                    json!({ "year": y, "activities": acts, "gap": acts.is_empty() })
+                })
+                .collect();
+            let gaps: Vec<String> = cells
+                .iter()
+                .filter(|c| c["gap"] == true)
+                .map(|c| c["year"].to_string())
+                .collect();
+            json!({ "benchmark": b, "years": cells, "gaps": join_words(&gaps), "gap_count": gaps.len() })
+        })
+        .collect();
+    json!({ "rows": rows, "years": years })
+}
+
+/// Every year's activities by term, for the programme overview.
+fn overview_view(site: &Site) -> Value {
+    let years: Vec<Value> = site
+        .programmes()
+        .iter()
+        .map(|(p, pr)| {
+            json!({
+                "year": pr.year, "title": p.title, "path": p.path, "focus": pr.focus,
+                "terms": by_term(&pr.activities), "count": pr.activities.len(),
+            })
+        })
+        .collect();
+    let taught = site.years_taught();
+    let missing: Vec<String> = taught
+        .iter()
+        .filter(|y| !site.programmes().iter().any(|(_, pr)| pr.year == **y))
+        .map(|y| y.to_string())
+        .collect();
+    json!({ "years": years, "missing": missing })
+}
+
+fn sitemap(base: &str, files: &Files) -> String {
+    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in files.keys().filter(|p| p.ends_with(".html")) {
+        let loc = escape(&format!("{base}{path}"));
+        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
