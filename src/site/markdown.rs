@@ -16,6 +16,7 @@ pub struct Rendered {
     pub images: Vec<Image>,
     /// Word count of the text, to spot empty pages.
     pub words: usize,
+    pub tables: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +140,18 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                 }
                 out.words += t.split_whitespace().count();
                 events.push(event);
+            }
+            // Wide tables scroll inside their own box, so the page never scrolls sideways.
+            Event::Start(Tag::Table(_)) => {
+                out.tables += 1;
+                events.push(Event::Html(
+                    format!(r#"<div class="table-wrap" role="region" aria-label="Table {}" tabindex="0">"#, out.tables).into(),
+                ));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>".into()));
             }
             other => events.push(other),
         }
@@ -305,7 +318,7 @@ mod tests {
     #[test]
     fn tables_and_footnotes_render() {
         let r = render_at("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1]\n\n[^1]: Source.", "vision.md");
-        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains(r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0"><table>"#), "{}", r.html);
         assert!(r.html.contains("footnote"));
     }
 }
