@@ -30,13 +30,20 @@ pub fn run(args: BuildArgs) -> ExitCode {
         site: args.site,
         out: args.out.clone(),
         zip: args.zip.clone(),
-        render: RenderOptions { base_url: args.base_url, today: None },
+        render: RenderOptions {
+            base_url: args.base_url,
+            today: None,
+        },
         strict: args.strict,
     };
     match site::build(&opts) {
         Ok(built) => {
             let pages = built.files.keys().filter(|p| p.ends_with(".html")).count();
-            let errors = built.findings.iter().filter(|f| f.severity == Severity::Error).count();
+            let errors = built
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
             let warnings = built.findings.len() - errors;
             println!(
                 "Built {pages} pages into {} in {} ms.",
@@ -59,7 +66,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("The previous site in {} was left as it was.", args.out.display());
+            eprintln!(
+                "The previous site in {} was left as it was.",
+                args.out.display()
+            );
             ExitCode::FAILURE
         }
     }

@@ -8,8 +8,15 @@ use signpost::site::theme;
 pub fn run(dir: &Path) -> ExitCode {
     match scaffold(dir) {
         Ok(n) => {
-            println!("Created a new careers site in {} ({n} files).", dir.display());
-            println!("Next: edit {}/signpost.toml, then run `signpost serve --site {}` to preview it.", dir.display(), dir.display());
+            println!(
+                "Created a new careers site in {} ({n} files).",
+                dir.display()
+            );
+            println!(
+                "Next: edit {}/signpost.toml, then run `signpost serve --site {}` to preview it.",
+                dir.display(),
+                dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -20,7 +27,11 @@ pub fn run(dir: &Path) -> ExitCode {
 }
 
 fn scaffold(dir: &Path) -> Result<usize, String> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(format!(
             "{} already exists and is not empty; choose a new folder name so nothing is overwritten",
             dir.display()
@@ -30,9 +41,11 @@ fn scaffold(dir: &Path) -> Result<usize, String> {
     for (path, text) in theme::scaffold() {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&target, text).map_err(|e| format!("could not write {}: {e}", target.display()))?;
+        std::fs::write(&target, text)
+            .map_err(|e| format!("could not write {}: {e}", target.display()))?;
         n += 1;
     }
     Ok(n)

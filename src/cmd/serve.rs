@@ -13,7 +13,12 @@ pub struct ServeArgs {
     pub listen: String,
 }
 
-pub fn run(_args: ServeArgs) -> ExitCode {
-    eprintln!("serve is not written yet");
-    ExitCode::from(2)
+pub fn run(args: ServeArgs) -> ExitCode {
+    match signpost::serve::serve(&args.site, &args.listen) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -31,6 +31,11 @@ pub struct Finding {
 }
 
 /// Runs every rule.
-pub fn run(_site: &Site, _bodies: &HashMap<String, Rendered>, _files: &Files, _today: Date) -> Vec<Finding> {
+pub fn run(
+    _site: &Site,
+    _bodies: &HashMap<String, Rendered>,
+    _files: &Files,
+    _today: Date,
+) -> Vec<Finding> {
     Vec::new()
 }

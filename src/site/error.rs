@@ -103,7 +103,10 @@ fn list(problems: &[Problem]) -> String {
 }
 
 /// Suggests the closest of `candidates` to a misspelt `word`, if any is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), c), c))
@@ -119,7 +122,10 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         assert_eq!(did_you_mean("titel", ["title", "weight"]), Some("title"));
-        assert_eq!(did_you_mean("on_track", ["not-started", "on-track"]), Some("on-track"));
+        assert_eq!(
+            did_you_mean("on_track", ["not-started", "on-track"]),
+            Some("on-track")
+        );
         assert_eq!(did_you_mean("zzz", ["title", "weight"]), None);
     }
 

@@ -50,7 +50,8 @@ pub fn load(root: &Path) -> Result<Site, SiteError> {
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
     {
-        let entry = entry.map_err(|e| SiteError::Other(format!("could not read the content folder: {e}")))?;
+        let entry = entry
+            .map_err(|e| SiteError::Other(format!("could not read the content folder: {e}")))?;
         let path = entry.path();
         if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
             continue;
@@ -83,7 +84,8 @@ pub fn load(root: &Path) -> Result<Site, SiteError> {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') && n.len() > 1)
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n.len() > 1)
 }
 
 fn read(path: &Path) -> Result<String, SiteError> {
@@ -100,7 +102,11 @@ fn relative_display(root: &Path, dir: &Path) -> String {
 /// Output path for a source file: `a/b.md` -> `a/b.html`, `index.md` stays `index.html`.
 pub fn output_path(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    let stem = if stem.eq_ignore_ascii_case("readme") { "index" } else { stem };
+    let stem = if stem.eq_ignore_ascii_case("readme") {
+        "index"
+    } else {
+        stem
+    };
     format!("{stem}.html")
 }
 
@@ -112,23 +118,35 @@ fn check_unique_paths(pages: &[Page], prefix: &str, problems: &mut Vec<Problem>)
     for p in pages {
         if GENERATED.contains(&p.path.as_str()) {
             problems.push(
-                Problem::new(format!("{prefix}{}", p.source), format!("this page would be written to {}, which signpost generates itself", p.path))
-                    .hint("rename the file"),
+                Problem::new(
+                    format!("{prefix}{}", p.source),
+                    format!(
+                        "this page would be written to {}, which signpost generates itself",
+                        p.path
+                    ),
+                )
+                .hint("rename the file"),
             );
         }
         if let Some(other) = seen.insert(&p.path, &p.source) {
             problems.push(
-                Problem::new(format!("{prefix}{}", p.source), format!("this page and {other} would both be written to {}", p.path))
-                    .hint("rename one of the two files"),
+                Problem::new(
+                    format!("{prefix}{}", p.source),
+                    format!("this page and {other} would both be written to {}", p.path),
+                )
+                .hint("rename one of the two files"),
             );
         }
     }
     let homes: Vec<_> = pages.iter().filter(|p| p.kind == Kind::Home).collect();
     if homes.len() > 1 {
         problems.push(
-            Problem::new(format!("{prefix}{}", homes[1].source), format!("there is already a home page ({})", homes[0].source))
-                .field("kind")
-                .hint("a site has one home page; use kind = \"page\" here"),
+            Problem::new(
+                format!("{prefix}{}", homes[1].source),
+                format!("there is already a home page ({})", homes[0].source),
+            )
+            .field("kind")
+            .hint("a site has one home page; use kind = \"page\" here"),
         );
     }
 }
@@ -167,7 +185,13 @@ fn fields_of(kind: Kind) -> &'static [&'static str] {
         Kind::Vision => &["school_vision"],
         Kind::Programme => &["year", "focus", "activity"],
         Kind::LearningJourney => &["outcome"],
-        Kind::StrategicPlan => &["period", "approved_slt", "approved_governors", "review_date", "objective"],
+        Kind::StrategicPlan => &[
+            "period",
+            "approved_slt",
+            "approved_governors",
+            "review_date",
+            "objective",
+        ],
         Kind::Guidance => &["drop_in"],
         Kind::ProviderAccess => &["approved_governors", "review_date", "contact", "encounter"],
         Kind::Impact => &["destination"],
@@ -176,8 +200,20 @@ fn fields_of(kind: Kind) -> &'static [&'static str] {
 }
 
 const KIND_FIELDS: &[&str] = &[
-    "school_vision", "year", "focus", "activity", "outcome", "period", "approved_slt",
-    "approved_governors", "review_date", "objective", "drop_in", "contact", "encounter", "destination",
+    "school_vision",
+    "year",
+    "focus",
+    "activity",
+    "outcome",
+    "period",
+    "approved_slt",
+    "approved_governors",
+    "review_date",
+    "objective",
+    "drop_in",
+    "contact",
+    "encounter",
+    "destination",
 ];
 
 /// Splits `+++` front matter from the body. Returns (front matter, its first line, body, body's
@@ -200,12 +236,17 @@ fn split(text: &str) -> Result<(Option<&str>, usize, &str, usize), (usize, Strin
         offset += l.len();
         line += 1;
     }
-    Err((1, "the front matter opened with +++ on line 1 is never closed".into()))
+    Err((
+        1,
+        "the front matter opened with +++ on line 1 is never closed".into(),
+    ))
 }
 
 fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Problem>> {
     let (fm_text, fm_line, body, body_line) = split(text).map_err(|(line, msg)| {
-        vec![Problem::new(shown, msg).at(line).hint("add a line containing only +++ after the front matter")]
+        vec![Problem::new(shown, msg)
+            .at(line)
+            .hint("add a line containing only +++ after the front matter")]
     })?;
     let fm: FrontMatter = match fm_text {
         Some(t) => toml::from_str(t).map_err(|e| vec![toml_problem(shown, t, fm_line, &e)])?,
@@ -217,7 +258,9 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
     let fm_text = fm_text.unwrap_or("");
     let line_of = |field: &str| field_line(fm_text, field).map(|l| l + fm_line - 1);
     let is_index = rel == "index.md" || rel.eq_ignore_ascii_case("readme.md");
-    let kind = fm.kind.unwrap_or(if is_index { Kind::Home } else { Kind::Page });
+    let kind = fm
+        .kind
+        .unwrap_or(if is_index { Kind::Home } else { Kind::Page });
     let mut problems = Vec::new();
 
     let allowed = fields_of(kind);
@@ -229,13 +272,20 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
                 .map(|k| k.id())
                 .collect();
             problems.push(
-                Problem::new(shown, format!("`{field}` is not used on a {} page", kind.id()))
-                    .at(line)
-                    .field(*field)
-                    .hint(format!(
-                        "it belongs on a page of kind {}; remove it, or set kind to one of those",
-                        owners.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(" or ")
-                    )),
+                Problem::new(
+                    shown,
+                    format!("`{field}` is not used on a {} page", kind.id()),
+                )
+                .at(line)
+                .field(*field)
+                .hint(format!(
+                    "it belongs on a page of kind {}; remove it, or set kind to one of those",
+                    owners
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
             );
         }
     }
@@ -252,7 +302,9 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
         }
     };
     let data = match kind {
-        Kind::Vision => PageData::Vision { school_vision: fm.school_vision },
+        Kind::Vision => PageData::Vision {
+            school_vision: fm.school_vision,
+        },
         Kind::Programme => match fm.year {
             Some(year) => PageData::Programme(Programme {
                 year,
@@ -269,7 +321,9 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
                 PageData::None {}
             }
         },
-        Kind::LearningJourney => PageData::LearningJourney { outcomes: fm.outcome.unwrap_or_default() },
+        Kind::LearningJourney => PageData::LearningJourney {
+            outcomes: fm.outcome.unwrap_or_default(),
+        },
         Kind::StrategicPlan => PageData::StrategicPlan(Plan {
             period: fm.period,
             approved_slt: fm.approved_slt,
@@ -277,14 +331,18 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
             review_date: fm.review_date,
             objectives: fm.objective.unwrap_or_default(),
         }),
-        Kind::Guidance => PageData::Guidance { drop_in: fm.drop_in.unwrap_or_default() },
+        Kind::Guidance => PageData::Guidance {
+            drop_in: fm.drop_in.unwrap_or_default(),
+        },
         Kind::ProviderAccess => PageData::ProviderAccess(ProviderAccess {
             approved_governors: fm.approved_governors,
             review_date: fm.review_date,
             contact: fm.contact.unwrap_or_default(),
             encounters: fm.encounter.unwrap_or_default(),
         }),
-        Kind::Impact => PageData::Impact { destinations: fm.destination.unwrap_or_default() },
+        Kind::Impact => PageData::Impact {
+            destinations: fm.destination.unwrap_or_default(),
+        },
         _ => PageData::None {},
     };
     if !problems.is_empty() {
@@ -307,16 +365,17 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
 
 /// The line (1-based, within `toml`) where `field` is set or its table starts.
 fn field_line(toml: &str, field: &str) -> Option<usize> {
-    toml.lines().position(|l| {
-        let l = l.trim_start();
-        let key = l.trim_start_matches('[').trim_start();
-        let rest = key.strip_prefix(field);
-        rest.is_some_and(|r| {
-            let r = r.trim_start();
-            r.starts_with('=') || r.starts_with(']') || r.starts_with('.')
+    toml.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            let key = l.trim_start_matches('[').trim_start();
+            let rest = key.strip_prefix(field);
+            rest.is_some_and(|r| {
+                let r = r.trim_start();
+                r.starts_with('=') || r.starts_with(']') || r.starts_with('.')
+            })
         })
-    })
-    .map(|i| i + 1)
+        .map(|i| i + 1)
 }
 
 /// Turns a TOML or serde error into a [`Problem`] with the file's line number, the field on that
@@ -347,11 +406,18 @@ pub fn toml_problem(file: &str, text: &str, first_line: usize, e: &toml::de::Err
         };
         p.field = p.field.or(Some(word));
         p.hint = Some(hint);
-    } else if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+    } else if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
         p.message = format!("the required field `{missing}` is missing");
-        p.hint = Some(format!("add `{missing} = ...` to this entry (see docs/content-model.md)"));
+        p.hint = Some(format!(
+            "add `{missing} = ...` to this entry (see docs/content-model.md)"
+        ));
     } else if message.contains("expected") && p.hint.is_none() {
-        p.hint = Some("check the value's type: text goes in \"quotes\", numbers and dates do not".into());
+        p.hint = Some(
+            "check the value's type: text goes in \"quotes\", numbers and dates do not".into(),
+        );
     }
     p
 }
@@ -363,8 +429,11 @@ fn key_on_line(line: &str) -> Option<String> {
     } else {
         line.split('=').next()?.trim()
     };
-    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || "_-.".contains(c)))
-        .then(|| key.to_string())
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.".contains(c)))
+    .then(|| key.to_string())
 }
 
 /// Reads serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant").
@@ -427,7 +496,10 @@ mod tests {
         let p = &problems(text)[0];
         assert_eq!(p.line, Some(9), "{p}");
         assert_eq!(p.field.as_deref(), Some("benchmarks"));
-        assert!(p.message.contains("Gatsby Benchmark 9 does not exist"), "{p}");
+        assert!(
+            p.message.contains("Gatsby Benchmark 9 does not exist"),
+            "{p}"
+        );
     }
 
     #[test]
@@ -438,7 +510,8 @@ mod tests {
         let p = &problems(plan)[0];
         assert_eq!(p.line, Some(8));
         assert_eq!(p.hint.as_deref(), Some("did you mean `on-track`?"));
-        let date = "+++\nkind = \"strategic-plan\"\ntitle = \"P\"\nreview_date = \"2027-02-30\"\n+++\n";
+        let date =
+            "+++\nkind = \"strategic-plan\"\ntitle = \"P\"\nreview_date = \"2027-02-30\"\n+++\n";
         let p = &problems(date)[0];
         assert!(p.message.contains("not a real date"), "{p}");
         assert_eq!(p.line, Some(4));

@@ -39,7 +39,10 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// A page of this site (output path) and an optional `#fragment`.
-    Internal { path: String, fragment: Option<String> },
+    Internal {
+        path: String,
+        fragment: Option<String>,
+    },
     /// A relative link to something that is not a page (an image, a PDF in static/).
     File(String),
     External(String),
@@ -86,9 +89,19 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((events.len(), String::new(), line_at(range.start)));
-                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, text, line)) = heading.take() {
@@ -99,12 +112,22 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                         };
                         used_ids.insert(chosen.clone());
                         *id = Some(CowStr::from(chosen.clone()));
-                        out.headings.push(Heading { level: level_number(level), text, id: chosen, line });
+                        out.headings.push(Heading {
+                            level: level_number(level),
+                            text,
+                            id: chosen,
+                            line,
+                        });
                     }
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let line = line_at(range.start);
                 let target = resolve(&dest_url, ctx);
                 let href = match &target {
@@ -118,8 +141,17 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                     }
                     LinkTarget::File(_) | LinkTarget::External(_) => dest_url.to_string(),
                 };
-                out.links.push(Link { written: dest_url.to_string(), target, line });
-                events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
+                out.links.push(Link {
+                    written: dest_url.to_string(),
+                    target,
+                    line,
+                });
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: href.into(),
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
                 image = Some((dest_url.to_string(), String::new(), line_at(range.start)));
@@ -127,7 +159,11 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
             }
             Event::End(TagEnd::Image) => {
                 if let Some((src, alt, line)) = image.take() {
-                    out.images.push(Image { src, alt: alt.trim().to_string(), line });
+                    out.images.push(Image {
+                        src,
+                        alt: alt.trim().to_string(),
+                        line,
+                    });
                 }
                 events.push(event);
             }
@@ -205,7 +241,10 @@ fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
         None => (dest, None),
     };
     if path.is_empty() {
-        return LinkTarget::Internal { path: ctx.output.to_string(), fragment };
+        return LinkTarget::Internal {
+            path: ctx.output.to_string(),
+            fragment,
+        };
     }
     let joined = if let Some(abs) = path.strip_prefix('/') {
         abs.to_string()
@@ -214,12 +253,21 @@ fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
         normalise(&format!("{dir}/{path}"))
     };
     if let Some(out) = ctx.pages.get(&joined) {
-        return LinkTarget::Internal { path: out.clone(), fragment };
+        return LinkTarget::Internal {
+            path: out.clone(),
+            fragment,
+        };
     }
     // A link straight to a built page (`vision.html`), or a generated one, is fine too.
     if joined.ends_with(".html") || joined.ends_with(".md") {
-        let html = joined.strip_suffix(".md").map(|s| format!("{s}.html")).unwrap_or(joined);
-        return LinkTarget::Internal { path: html, fragment };
+        let html = joined
+            .strip_suffix(".md")
+            .map(|s| format!("{s}.html"))
+            .unwrap_or(joined);
+        return LinkTarget::Internal {
+            path: html,
+            fragment,
+        };
     }
     LinkTarget::File(joined)
 }
@@ -273,22 +321,46 @@ mod tests {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
         let output = format!("{}.html", source.trim_end_matches(".md"));
-        render(body, 10, &LinkContext { pages: &pages, source, output: &output })
+        render(
+            body,
+            10,
+            &LinkContext {
+                pages: &pages,
+                source,
+                output: &output,
+            },
+        )
     }
 
     #[test]
     fn links_to_markdown_files_become_relative_page_links() {
-        let r = render_at("See [vision](../vision.md#why) and [Y8](year-8.md).", "programme/year-7.md");
-        assert!(r.html.contains(r#"href="../vision.html#why""#), "{}", r.html);
+        let r = render_at(
+            "See [vision](../vision.md#why) and [Y8](year-8.md).",
+            "programme/year-7.md",
+        );
+        assert!(
+            r.html.contains(r#"href="../vision.html#why""#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"href="year-8.html""#), "{}", r.html);
         assert_eq!(r.links.len(), 2);
     }
 
     #[test]
     fn relative_paths_are_shortest() {
-        assert_eq!(relative("index.html", "programme/year-7.html"), "programme/year-7.html");
-        assert_eq!(relative("programme/year-7.html", "vision.html"), "../vision.html");
-        assert_eq!(relative("programme/year-7.html", "programme/year-8.html"), "year-8.html");
+        assert_eq!(
+            relative("index.html", "programme/year-7.html"),
+            "programme/year-7.html"
+        );
+        assert_eq!(
+            relative("programme/year-7.html", "vision.html"),
+            "../vision.html"
+        );
+        assert_eq!(
+            relative("programme/year-7.html", "programme/year-8.html"),
+            "year-8.html"
+        );
         assert_eq!(relative("a/b/c.html", "a/d/e.html"), "../d/e.html");
     }
 
@@ -310,15 +382,27 @@ mod tests {
 
     #[test]
     fn external_links_are_left_alone_and_html_is_kept_safe_in_text() {
-        let r = render_at("[DfE](https://www.gov.uk) and 5 < 6 & \"quotes\"", "vision.md");
+        let r = render_at(
+            "[DfE](https://www.gov.uk) and 5 < 6 & \"quotes\"",
+            "vision.md",
+        );
         assert!(matches!(r.links[0].target, LinkTarget::External(_)));
         assert!(r.html.contains("5 &lt; 6 &amp;"), "{}", r.html);
     }
 
     #[test]
     fn tables_and_footnotes_render() {
-        let r = render_at("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1]\n\n[^1]: Source.", "vision.md");
-        assert!(r.html.contains(r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0"><table>"#), "{}", r.html);
+        let r = render_at(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1]\n\n[^1]: Source.",
+            "vision.md",
+        );
+        assert!(
+            r.html.contains(
+                r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0"><table>"#
+            ),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("footnote"));
     }
 }

@@ -37,12 +37,23 @@ pub struct Built {
 
 /// Renders every page's Markdown once; the renderer and the checks both use the result.
 pub fn render_bodies(site: &Site) -> HashMap<String, Rendered> {
-    let map: HashMap<String, String> = site.pages.iter().map(|p| (p.source.clone(), p.path.clone())).collect();
+    let map: HashMap<String, String> = site
+        .pages
+        .iter()
+        .map(|p| (p.source.clone(), p.path.clone()))
+        .collect();
     site.pages
         .iter()
         .map(|p| {
-            let ctx = LinkContext { pages: &map, source: &p.source, output: &p.path };
-            (p.source.clone(), markdown::render(&p.body, p.body_line, &ctx))
+            let ctx = LinkContext {
+                pages: &map,
+                source: &p.source,
+                output: &p.path,
+            };
+            (
+                p.source.clone(),
+                markdown::render(&p.body, p.body_line, &ctx),
+            )
         })
         .collect()
 }
@@ -51,18 +62,32 @@ pub fn render_bodies(site: &Site) -> HashMap<String, Rendered> {
 pub fn build_in_memory(root: &Path, opts: &RenderOptions) -> Result<Built, SiteError> {
     let site = load::load(root)?;
     let bodies = render_bodies(&site);
-    let theme_name = site.settings.site.theme.clone().unwrap_or_else(|| "default".into());
+    let theme_name = site
+        .settings
+        .site
+        .theme
+        .clone()
+        .unwrap_or_else(|| "default".into());
     let theme = theme::Theme::load(root, &theme_name)?;
     let files = render::render(&site, &bodies, &theme, opts)?;
     let today = opts.today.unwrap_or_else(model::Date::today);
     let findings = check::run(&site, &bodies, &files, today);
-    Ok(Built { site, files, findings })
+    Ok(Built {
+        site,
+        files,
+        findings,
+    })
 }
 
 /// Builds the site and writes it (and the zip, if asked) only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<Built, SiteError> {
     let built = build_in_memory(&opts.site, &opts.render)?;
-    if opts.strict && built.findings.iter().any(|f| f.severity == check::Severity::Error) {
+    if opts.strict
+        && built
+            .findings
+            .iter()
+            .any(|f| f.severity == check::Severity::Error)
+    {
         return Err(SiteError::Other(
             "the site has errors (listed above) and --strict is set, so nothing was written".into(),
         ));

@@ -462,9 +462,11 @@ pub struct Contact {
 impl Contact {
     /// The phone number in the form a `tel:` link needs.
     pub fn tel(&self) -> Option<String> {
-        self.phone
-            .as_ref()
-            .map(|p| p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect())
+        self.phone.as_ref().map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect()
+        })
     }
 }
 
@@ -503,21 +505,13 @@ pub struct Page {
 #[serde(untagged)]
 pub enum PageData {
     None {},
-    Vision {
-        school_vision: Option<String>,
-    },
+    Vision { school_vision: Option<String> },
     Programme(Programme),
-    LearningJourney {
-        outcomes: Vec<Outcome>,
-    },
+    LearningJourney { outcomes: Vec<Outcome> },
     StrategicPlan(Plan),
-    Guidance {
-        drop_in: Vec<DropIn>,
-    },
+    Guidance { drop_in: Vec<DropIn> },
     ProviderAccess(ProviderAccess),
-    Impact {
-        destinations: Vec<Destination>,
-    },
+    Impact { destinations: Vec<Destination> },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -684,14 +678,25 @@ mod tests {
         let e = Date::parse("2027-02-30").unwrap_err();
         assert!(e.contains("February 2027 has 28 days"), "{e}");
         assert!(Date::parse("2027-13-01").unwrap_err().contains("month 13"));
-        assert!(Date::parse("12/02/2027").unwrap_err().contains("YEAR-MONTH-DAY"));
-        assert_eq!(Date::parse("2028-02-29").unwrap().long(), "29 February 2028");
+        assert!(Date::parse("12/02/2027")
+            .unwrap_err()
+            .contains("YEAR-MONTH-DAY"));
+        assert_eq!(
+            Date::parse("2028-02-29").unwrap().long(),
+            "29 February 2028"
+        );
     }
 
     #[test]
     fn academic_year_turns_in_september() {
-        assert_eq!(Date::parse("2026-09-01").unwrap().academic_year_start(), 2026);
-        assert_eq!(Date::parse("2027-02-27").unwrap().academic_year_start(), 2026);
+        assert_eq!(
+            Date::parse("2026-09-01").unwrap().academic_year_start(),
+            2026
+        );
+        assert_eq!(
+            Date::parse("2027-02-27").unwrap().academic_year_start(),
+            2026
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub fn write_atomic(files: &Files, out: &Path) -> Result<(), SiteError> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| SiteError::io("create", &parent, e))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
@@ -72,10 +75,13 @@ pub fn write_zip(files: &Files, target: &Path) -> Result<(), SiteError> {
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default())
             .unix_permissions(0o644);
-        let zip_err = |e: zip::result::ZipError| SiteError::Other(format!("could not write {}: {e}", target.display()));
+        let zip_err = |e: zip::result::ZipError| {
+            SiteError::Other(format!("could not write {}: {e}", target.display()))
+        };
         for (path, bytes) in files {
             zip.start_file(path.as_str(), options).map_err(zip_err)?;
-            zip.write_all(bytes).map_err(|e| SiteError::io("write", &tmp, e))?;
+            zip.write_all(bytes)
+                .map_err(|e| SiteError::io("write", &tmp, e))?;
         }
         zip.finish().map_err(zip_err)?;
         std::fs::rename(&tmp, target).map_err(|e| SiteError::io("write", target, e))

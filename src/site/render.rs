@@ -37,8 +37,16 @@ pub fn render(
     let mut files = Files::new();
 
     for page in &site.pages {
-        let html = bodies.get(&page.source).map(|r| r.html.as_str()).unwrap_or("");
-        let mut ctx = page_context(&shared, &page.path, &page.title, page.description.as_deref());
+        let html = bodies
+            .get(&page.source)
+            .map(|r| r.html.as_str())
+            .unwrap_or("");
+        let mut ctx = page_context(
+            &shared,
+            &page.path,
+            &page.title,
+            page.description.as_deref(),
+        );
         ctx.insert("page", page);
         ctx.insert("content", html);
         ctx.insert("view", &kind_view(site, page, today));
@@ -55,7 +63,11 @@ pub fn render(
     let mut statics = BTreeMap::new();
     super::theme::read_tree(&site.root.join("static"), "static/", &mut statics)?;
     files.extend(statics);
-    if let Some(base) = opts.base_url.as_ref().or(site.settings.site.base_url.as_ref()) {
+    if let Some(base) = opts
+        .base_url
+        .as_ref()
+        .or(site.settings.site.base_url.as_ref())
+    {
         files.insert("sitemap.xml".into(), sitemap(base, &files).into_bytes());
     }
     Ok(files)
@@ -63,8 +75,16 @@ pub fn render(
 
 fn templates(theme: &Theme) -> Result<Tera, SiteError> {
     let mut tera = Tera::default();
-    tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| SiteError::Template { name: "theme".into(), message: error_chain(&e) })?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str())),
+    )
+    .map_err(|e| SiteError::Template {
+        name: "theme".into(),
+        message: error_chain(&e),
+    })?;
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
     Ok(tera)
@@ -89,7 +109,10 @@ pub fn escape(text: &str) -> String {
 fn run(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, SiteError> {
     tera.render(name, ctx)
         .map(String::into_bytes)
-        .map_err(|e| SiteError::Template { name: name.into(), message: error_chain(&e) })
+        .map_err(|e| SiteError::Template {
+            name: name.into(),
+            message: error_chain(&e),
+        })
 }
 
 fn error_chain(e: &tera::Error) -> String {
@@ -112,12 +135,24 @@ fn template_for(kind: Kind) -> &'static str {
 
 /// Pages the generator writes from the structured data alone.
 fn generated(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
-    let mut v = vec![("benchmarks.html", "benchmarks.html", "Gatsby Benchmark coverage")];
+    let mut v = vec![(
+        "benchmarks.html",
+        "benchmarks.html",
+        "Gatsby Benchmark coverage",
+    )];
     if !site.programmes().is_empty() {
-        v.push(("programme/index.html", "programme-overview.html", "Careers programme overview"));
+        v.push((
+            "programme/index.html",
+            "programme-overview.html",
+            "Careers programme overview",
+        ));
     }
     if site.plan().is_some() {
-        v.push(("governors.html", "governors.html", "Governors' summary of the careers plan"));
+        v.push((
+            "governors.html",
+            "governors.html",
+            "Governors' summary of the careers plan",
+        ));
     }
     v
 }
@@ -131,7 +166,14 @@ fn shared_view(site: &Site, today: Date) -> tera::Context {
     let mut menu: Vec<(i64, Value)> = site
         .pages
         .iter()
-        .filter_map(|p| p.weight.map(|w| (w, link(p.menu.as_deref().unwrap_or(&p.title), &p.path, None))))
+        .filter_map(|p| {
+            p.weight.map(|w| {
+                (
+                    w,
+                    link(p.menu.as_deref().unwrap_or(&p.title), &p.path, None),
+                )
+            })
+        })
         .collect();
     let programmes = site.programmes();
     if let Some((first, _)) = programmes.first() {
@@ -144,7 +186,10 @@ fn shared_view(site: &Site, today: Date) -> tera::Context {
     let mut by_kind = serde_json::Map::new();
     for kind in Kind::ALL {
         if let Some(p) = site.first_of(*kind) {
-            by_kind.insert(kind.id().into(), link(&p.title, &p.path, p.description.as_deref()));
+            by_kind.insert(
+                kind.id().into(),
+                link(&p.title, &p.path, p.description.as_deref()),
+            );
         }
     }
     let mut generated_links = serde_json::Map::new();
@@ -162,7 +207,11 @@ fn shared_view(site: &Site, today: Date) -> tera::Context {
         .filter(|p| p.kind != Kind::Home)
         .map(|p| link(&p.title, &p.path, p.description.as_deref()))
         .collect();
-    all_pages.extend(generated(site).into_iter().map(|(p, _, t)| link(t, p, None)));
+    all_pages.extend(
+        generated(site)
+            .into_iter()
+            .map(|(p, _, t)| link(t, p, None)),
+    );
     all_pages.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
 
     let mut ctx = tera::Context::new();
@@ -181,17 +230,38 @@ fn shared_view(site: &Site, today: Date) -> tera::Context {
 }
 
 /// The home page's ways in for each kind of reader: only links to pages that exist.
-fn routes(pages: &serde_json::Map<String, Value>, generated: &serde_json::Map<String, Value>) -> Vec<Value> {
+fn routes(
+    pages: &serde_json::Map<String, Value>,
+    generated: &serde_json::Map<String, Value>,
+) -> Vec<Value> {
     let pick = |keys: &[&str]| -> Vec<Value> {
         keys.iter()
             .filter_map(|k| pages.get(*k).or_else(|| generated.get(*k)).cloned())
             .collect()
     };
     [
-        ("Students", pick(&["programme_index", "learning-journey", "guidance"])),
-        ("Parents and carers", pick(&["parents", "guidance", "programme_index"])),
-        ("Employers and providers", pick(&["employers", "provider-access"])),
-        ("Governors and senior leaders", pick(&["strategic-plan", "governors", "impact", "benchmarks", "vision"])),
+        (
+            "Students",
+            pick(&["programme_index", "learning-journey", "guidance"]),
+        ),
+        (
+            "Parents and carers",
+            pick(&["parents", "guidance", "programme_index"]),
+        ),
+        (
+            "Employers and providers",
+            pick(&["employers", "provider-access"]),
+        ),
+        (
+            "Governors and senior leaders",
+            pick(&[
+                "strategic-plan",
+                "governors",
+                "impact",
+                "benchmarks",
+                "vision",
+            ]),
+        ),
     ]
     .into_iter()
     .filter(|(_, links)| !links.is_empty())
@@ -199,7 +269,12 @@ fn routes(pages: &serde_json::Map<String, Value>, generated: &serde_json::Map<St
     .collect()
 }
 
-fn page_context(shared: &tera::Context, path: &str, title: &str, description: Option<&str>) -> tera::Context {
+fn page_context(
+    shared: &tera::Context,
+    path: &str,
+    title: &str,
+    description: Option<&str>,
+) -> tera::Context {
     let mut ctx = shared.clone();
     ctx.insert("description", &description);
     ctx.insert("path", path);
@@ -224,7 +299,11 @@ fn by_term(activities: &[Activity]) -> Vec<Value> {
     Term::ALL
         .iter()
         .filter_map(|term| {
-            let list: Vec<Value> = activities.iter().filter(|a| a.term == *term).map(activity_view).collect();
+            let list: Vec<Value> = activities
+                .iter()
+                .filter(|a| a.term == *term)
+                .map(activity_view)
+                .collect();
             (!list.is_empty()).then(|| json!({ "term": term, "activities": list }))
         })
         .collect()
@@ -235,9 +314,13 @@ fn kind_view(site: &Site, page: &Page, today: Date) -> Value {
     match &page.data {
         PageData::Programme(pr) => {
             let years = site.programmes();
-            let at = years.iter().position(|(p, _)| p.path == page.path).unwrap_or(0);
+            let at = years
+                .iter()
+                .position(|(p, _)| p.path == page.path)
+                .unwrap_or(0);
             let neighbour = |i: Option<usize>| {
-                i.and_then(|i| years.get(i)).map(|(p, _)| link(&p.title, &p.path, None))
+                i.and_then(|i| years.get(i))
+                    .map(|(p, _)| link(&p.title, &p.path, None))
             };
             json!({
                 "terms": by_term(&pr.activities),
@@ -301,10 +384,17 @@ pub fn join_words(items: &[String]) -> String {
 /// The strategic plan with overdue flags and counts by status, for the plan page, the
 /// governors' summary and the home page.
 fn plan_view(site: &Site, today: Date) -> Value {
-    let Some((page, plan)) = site.plan() else { return Value::Null };
+    let Some((page, plan)) = site.plan() else {
+        return Value::Null;
+    };
     let mut counts: Vec<Value> = Vec::new();
     for status in Status::ALL {
-        let n = plan.objectives.iter().flat_map(|o| &o.actions).filter(|a| a.status == *status).count();
+        let n = plan
+            .objectives
+            .iter()
+            .flat_map(|o| &o.actions)
+            .filter(|a| a.status == *status)
+            .count();
         counts.push(json!({ "status": status, "count": n }));
     }
     let mut overdue = Vec::new();
@@ -328,7 +418,11 @@ fn plan_view(site: &Site, today: Date) -> Value {
                     v
                 })
                 .collect();
-            let done = o.actions.iter().filter(|a| a.status == Status::Done).count();
+            let done = o
+                .actions
+                .iter()
+                .filter(|a| a.status == Status::Done)
+                .count();
             json!({
                 "number": i + 1, "id": format!("objective-{}", i + 1), "title": o.title,
                 "summary": o.summary, "actions": actions, "done": done, "total": o.actions.len(),
@@ -399,7 +493,11 @@ fn overview_view(site: &Site) -> Value {
 }
 
 fn sitemap(base: &str, files: &Files) -> String {
-    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    let base = if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

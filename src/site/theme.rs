@@ -74,7 +74,10 @@ impl Theme {
         }
         read_tree(&root.join("templates"), "templates/", &mut files)?;
         read_tree(&root.join("theme-static"), "static/", &mut files)?;
-        let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
         for (path, bytes) in files {
             if let Some(t) = path.strip_prefix("templates/") {
                 let text = String::from_utf8(bytes).map_err(|_| SiteError::Template {
@@ -92,22 +95,30 @@ impl Theme {
 
 /// Starter files for `signpost new`, paths relative to the new site folder.
 pub fn scaffold() -> impl Iterator<Item = (&'static str, &'static str)> {
-    DEFAULT.iter().filter_map(|(p, t)| p.strip_prefix("scaffold/").map(|p| (p, *t)))
+    DEFAULT
+        .iter()
+        .filter_map(|(p, t)| p.strip_prefix("scaffold/").map(|p| (p, *t)))
 }
 
 /// Reads every file below `dir` into `files`, keyed by `prefix` + its `/`-separated path.
-pub fn read_tree(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Vec<u8>>) -> Result<(), SiteError> {
+pub fn read_tree(
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), SiteError> {
     if !dir.is_dir() {
         return Ok(());
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| SiteError::Other(format!("could not read {}: {e}", dir.display())))?;
+        let entry = entry
+            .map_err(|e| SiteError::Other(format!("could not read {}: {e}", dir.display())))?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let key = format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/"));
-        let bytes = std::fs::read(entry.path()).map_err(|e| SiteError::io("read", entry.path(), e))?;
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| SiteError::io("read", entry.path(), e))?;
         files.insert(key, bytes);
     }
     Ok(())
@@ -126,6 +137,9 @@ mod tests {
         let disk: Vec<&str> = on_disk.keys().map(String::as_str).collect();
         let mut sorted = embedded.clone();
         sorted.sort();
-        assert_eq!(sorted, disk, "update theme::DEFAULT to match themes/default");
+        assert_eq!(
+            sorted, disk,
+            "update theme::DEFAULT to match themes/default"
+        );
     }
 }
