@@ -18,11 +18,21 @@ fn repo() -> PathBuf {
 }
 
 fn build(site: &Path, out: &Path) -> Output {
-    signpost(&["build", "--site", site.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    signpost(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// A small site written into a temp folder: settings plus the given pages.
@@ -49,7 +59,11 @@ fn front_matter(path: &Path) -> toml::Table {
 
 /// The theme's escaping of text, to find front matter values in pages.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn example() -> (tempfile::TempDir, PathBuf) {
@@ -72,10 +86,15 @@ fn year_page_lists_every_activity_with_its_benchmarks() {
         for a in activities {
             let title = a["title"].as_str().unwrap();
             let escaped = esc(title);
-            let at = html.find(&format!(">{escaped}</h3>")).unwrap_or_else(|| panic!("year {year}: {title}"));
+            let at = html
+                .find(&format!(">{escaped}</h3>"))
+                .unwrap_or_else(|| panic!("year {year}: {title}"));
             let entry = &html[at..html[at..].find("</li>\n").map(|e| at + e).unwrap()];
             for b in a["benchmarks"].as_array().unwrap() {
-                assert!(entry.contains(&format!("Benchmark {}:", b.as_integer().unwrap())), "{title} shows benchmark {b}");
+                assert!(
+                    entry.contains(&format!("Benchmark {}:", b.as_integer().unwrap())),
+                    "{title} shows benchmark {b}"
+                );
             }
         }
     }
@@ -86,7 +105,12 @@ fn plan_shows_each_action_status_as_a_word() {
     let (_tmp, out) = example();
     let html = fs::read_to_string(out.join("strategic-plan.html")).unwrap();
     let fm = front_matter(&repo().join("content/strategic-plan.md"));
-    let words = [("not-started", "Not started"), ("on-track", "On track"), ("at-risk", "At risk"), ("done", "Done")];
+    let words = [
+        ("not-started", "Not started"),
+        ("on-track", "On track"),
+        ("at-risk", "At risk"),
+        ("done", "Done"),
+    ];
     let mut rows = 0;
     for o in fm["objective"].as_array().unwrap() {
         for a in o["action"].as_array().unwrap() {
@@ -94,13 +118,18 @@ fn plan_shows_each_action_status_as_a_word() {
             let word = words.iter().find(|(id, _)| *id == status).unwrap().1;
             let badge = format!(r#"<span class="status status-{status}">{word}</span>"#);
             let action = esc(a["action"].as_str().unwrap());
-            let row_start = html.find(&format!("<td>{action}</td>")).expect("action row present");
+            let row_start = html
+                .find(&format!("<td>{action}</td>"))
+                .expect("action row present");
             let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
             assert!(row.contains(&badge), "row for {action} shows {word}");
             rows += 1;
         }
     }
-    assert!(rows >= 12, "the example plan has a dozen actions, found {rows}");
+    assert!(
+        rows >= 12,
+        "the example plan has a dozen actions, found {rows}"
+    );
     let gov = fs::read_to_string(out.join("governors.html")).unwrap();
     assert!(gov.contains("Overdue actions") && gov.contains("status-overdue"));
 }
@@ -123,7 +152,11 @@ fn coverage_page_shows_a_benchmark_with_no_activity_as_a_gap() {
         let end = html[start..].find("</section>").unwrap() + start;
         html[start..end].to_string()
     };
-    assert!(section(6).contains("Gap</span> No activity in Year 7 and 8"), "{}", section(6));
+    assert!(
+        section(6).contains("Gap</span> No activity in Year 7 and 8"),
+        "{}",
+        section(6)
+    );
     assert!(section(5).contains("Careers fair"));
     assert!(section(5).contains("Year 8:</strong> <span class=\"gap\">Gap</span>"));
 }
@@ -135,21 +168,40 @@ fn broken_files_are_all_reported_and_leave_the_last_site_intact() {
     assert!(build(site.path(), &out).status.success());
     let before = fs::read(out.join("index.html")).unwrap();
 
-    fs::write(site.path().join("content/vision.md"), "+++\nkind = \"vision\"\ntitel = \"Vision\"\n+++\n").unwrap();
+    fs::write(
+        site.path().join("content/vision.md"),
+        "+++\nkind = \"vision\"\ntitel = \"Vision\"\n+++\n",
+    )
+    .unwrap();
     fs::write(
         site.path().join("content/year-7.md"),
         "+++\nkind = \"programme\"\ntitle = \"Y7\"\nyear = 7\n[[activity]]\ntitle = \"A\"\nterm = \"autumn\"\nbenchmarks = [9]\n+++\n",
     )
     .unwrap();
-    fs::write(site.path().join("content/index.md"), "+++\ntitle = \"Changed\"\n+++\nNew text.\n").unwrap();
+    fs::write(
+        site.path().join("content/index.md"),
+        "+++\ntitle = \"Changed\"\n+++\nNew text.\n",
+    )
+    .unwrap();
     let o = build(site.path(), &out);
     let msg = text(&o);
     assert!(!o.status.success());
     assert!(msg.contains("content/vision.md:3: field `titel`"), "{msg}");
     assert!(msg.contains("did you mean `title`?"), "{msg}");
-    assert!(msg.contains("content/year-7.md:8: field `benchmarks`: Gatsby Benchmark 9 does not exist"), "{msg}");
-    assert_eq!(fs::read(out.join("index.html")).unwrap(), before, "the last good site is untouched");
-    let stray: Vec<_> = fs::read_dir(site.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(
+        msg.contains("content/year-7.md:8: field `benchmarks`: Gatsby Benchmark 9 does not exist"),
+        "{msg}"
+    );
+    assert_eq!(
+        fs::read(out.join("index.html")).unwrap(),
+        before,
+        "the last good site is untouched"
+    );
+    let stray: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(stray.is_empty(), "no half-written folders left behind");
 }
 
@@ -159,7 +211,15 @@ fn zip_is_the_same_bytes_for_the_same_input() {
     let zip = |name: &str| {
         let path = tmp.path().join(name);
         let out = tmp.path().join(format!("out-{name}"));
-        let o = signpost(&["build", "--site", repo().to_str().unwrap(), "--out", out.to_str().unwrap(), "--zip", path.to_str().unwrap()]);
+        let o = signpost(&[
+            "build",
+            "--site",
+            repo().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--zip",
+            path.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", text(&o));
         fs::read(path).unwrap()
     };
@@ -185,19 +245,29 @@ fn every_page_is_reachable_by_links_from_the_home_page() {
         }
         let html = fs::read_to_string(out.join(&page)).unwrap_or_else(|_| panic!("{page} exists"));
         let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        for href in html.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
+        for href in html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+        {
             if href.contains(':') || href.starts_with('#') {
                 continue;
             }
             let path = href.split('#').next().unwrap();
             let joined = signpost::site::markdown::normalise(&format!("{dir}/{path}"));
-            assert!(out.join(&joined).is_file(), "{page} links to missing {href}");
+            assert!(
+                out.join(&joined).is_file(),
+                "{page} links to missing {href}"
+            );
             if joined.ends_with(".html") {
                 queue.push_back(joined);
             }
         }
     }
-    let all: BTreeSet<String> = walk(&out).into_iter().filter(|p| p.ends_with(".html")).collect();
+    let all: BTreeSet<String> = walk(&out)
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
     assert_eq!(seen, all);
     assert!(all.len() >= 20);
 }
@@ -207,7 +277,13 @@ fn walk(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect()
 }
 
@@ -215,10 +291,21 @@ fn walk(dir: &Path) -> Vec<String> {
 fn sitemap_lists_pages_under_the_base_url() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let o = signpost(&["build", "--site", repo().to_str().unwrap(), "--out", out.to_str().unwrap(), "--base-url", "https://school.example/careers"]);
+    let o = signpost(&[
+        "build",
+        "--site",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://school.example/careers",
+    ]);
     assert!(o.status.success());
     let xml = fs::read_to_string(out.join("sitemap.xml")).unwrap();
-    assert!(xml.contains("<loc>https://school.example/careers/programme/year-7.html</loc>"), "{xml}");
+    assert!(
+        xml.contains("<loc>https://school.example/careers/programme/year-7.html</loc>"),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -230,7 +317,13 @@ fn new_site_builds_straight_away() {
     let out = tmp.path().join("public");
     let o = build(&dir, &out);
     assert!(o.status.success(), "{}", text(&o));
-    for page in ["index.html", "provider-access.html", "strategic-plan.html", "programme/year-7.html", "governors.html"] {
+    for page in [
+        "index.html",
+        "provider-access.html",
+        "strategic-plan.html",
+        "programme/year-7.html",
+        "governors.html",
+    ] {
         assert!(out.join(page).is_file(), "{page}");
     }
     let again = signpost(&["new", dir.to_str().unwrap()]);
@@ -250,7 +343,10 @@ fn help_explains_each_subcommand() {
 
 #[test]
 fn output_escapes_html_from_front_matter() {
-    let site = fixture(&[("index.md", "+++\ntitle = \"Careers <script>alert(1)</script>\"\n+++\nHi\n")]);
+    let site = fixture(&[(
+        "index.md",
+        "+++\ntitle = \"Careers <script>alert(1)</script>\"\n+++\nHi\n",
+    )]);
     let out = site.path().join("public");
     assert!(build(site.path(), &out).status.success());
     let html = fs::read_to_string(out.join("index.html")).unwrap();
