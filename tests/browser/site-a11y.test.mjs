@@ -24,7 +24,7 @@ after(async () => {
 });
 
 for (const size of ['desktop', 'phone']) {
-  test(`axe finds no WCAG 2.2 AA violations on any page (${size})`, { timeout: 15 * 60_000 }, async () => {
+  test(`axe finds no WCAG 2.2 AA violations on any page (${size})`, { timeout: 15 * 60_000 }, async (t) => {
     assert.ok(site.crawl.pages.length > 0, 'the crawl found no pages');
     const page = await newPage(site.browser, VIEWPORTS[size]);
     const failures = [];
@@ -38,6 +38,7 @@ for (const size of ['desktop', 'phone']) {
     } finally {
       await closePage(page);
     }
+    t.diagnostic(`scanned ${site.crawl.pages.length} pages at ${VIEWPORTS[size].width} px wide`);
     assert.equal(
       failures.length,
       0,

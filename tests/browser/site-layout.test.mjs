@@ -60,7 +60,7 @@ test('no page scrolls sideways at 320 px wide', { timeout: 10 * 60_000 }, async 
 
 // The site navigation and the skip link are for screens: in print they are hidden.
 const NAV_SELECTOR = 'header nav, nav.site-nav, .site-nav';
-const SKIP_SELECTOR = '.skip-link, a[href="#main"]:first-child, a[href="#content"]:first-child';
+const SKIP_SELECTOR = '.skip-link, body > a[href^="#"]:first-child';
 
 async function visibleStates(page, selector) {
   return page.$$eval(selector, (els) =>
@@ -86,6 +86,9 @@ test('the print stylesheet hides the site navigation and the skip link', { timeo
       }
       if (!navOnScreen.some(Boolean)) {
         failures.push(`  ${name}: the site navigation is hidden on screen`);
+      }
+      if ((await page.locator(SKIP_SELECTOR).count()) === 0) {
+        failures.push(`  ${name}: no skip link found (${SKIP_SELECTOR})`);
       }
       await page.emulateMedia({ media: 'print' });
       const navInPrint = await visibleStates(page, NAV_SELECTOR);

@@ -20,8 +20,12 @@ after(async () => {
 
 const list = (rows) => rows.map((r) => `  ${r}`).join('\n');
 
-test('the crawl from index.html reaches at least 15 pages', () => {
+test('the crawl from index.html reaches at least 15 pages', (t) => {
   const names = site.crawl.pages.map((u) => sitePath(site.url, u));
+  t.diagnostic(
+    `${names.length} pages, ${site.crawl.files.length} other files, ` +
+      `${site.crawl.links.length} internal links`,
+  );
   assert.equal(names[0], 'index.html');
   assert.ok(names.length >= 15, `only ${names.length} pages reached:\n${list(names)}`);
 });
