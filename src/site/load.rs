@@ -216,25 +216,40 @@ const KIND_FIELDS: &[&str] = &[
     "destination",
 ];
 
-/// Splits `+++` front matter from the body. Returns (front matter, its first line, body, body's
-/// first line); a file without front matter is all body.
-fn split(text: &str) -> Result<(Option<&str>, usize, &str, usize), (usize, String)> {
+/// A page file cut into front matter and body, with the line each starts on.
+struct Parts<'a> {
+    front_matter: Option<&'a str>,
+    fm_line: usize,
+    body: &'a str,
+    body_line: usize,
+}
+
+/// Splits `+++` front matter from the body; a file without front matter is all body. An
+/// unclosed block is an error at its opening line.
+fn split(text: &str) -> Result<Parts<'_>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Ok((None, 1, text, 1));
+        return Ok(Parts {
+            front_matter: None,
+            fm_line: 1,
+            body: text,
+            body_line: 1,
+        });
     }
     let start = first.len();
     let mut offset = start;
-    let mut line = 2;
-    for l in lines {
+    for (line, l) in (2..).zip(lines) {
         if l.trim_end() == "+++" {
-            let body = &text[offset + l.len()..];
-            return Ok((Some(&text[start..offset]), 2, body, line + 1));
+            return Ok(Parts {
+                front_matter: Some(&text[start..offset]),
+                fm_line: 2,
+                body: &text[offset + l.len()..],
+                body_line: line + 1,
+            });
         }
         offset += l.len();
-        line += 1;
     }
     Err((
         1,
@@ -243,7 +258,12 @@ fn split(text: &str) -> Result<(Option<&str>, usize, &str, usize), (usize, Strin
 }
 
 fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Problem>> {
-    let (fm_text, fm_line, body, body_line) = split(text).map_err(|(line, msg)| {
+    let Parts {
+        front_matter: fm_text,
+        fm_line,
+        body,
+        body_line,
+    } = split(text).map_err(|(line, msg)| {
         vec![Problem::new(shown, msg)
             .at(line)
             .hint("add a line containing only +++ after the front matter")]
@@ -289,18 +309,13 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
             );
         }
     }
-    let title = match fm.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            problems.push(
-                Problem::new(shown, "the page has no title")
-                    .at(fm_line.saturating_sub(1).max(1))
-                    .field("title")
-                    .hint("add a line such as: title = \"Careers in Year 7\" to the front matter"),
-            );
-            String::new()
-        }
-    };
+    // A missing title is not fatal: `check` warns, and the page still builds under a stand-in.
+    let title = fm
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
     let data = match kind {
         Kind::Vision => PageData::Vision {
             school_vision: fm.school_vision,
@@ -352,19 +367,41 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
         source: rel.to_string(),
         path: output_path(rel),
         kind,
-        title,
+        title: title.clone().unwrap_or_else(|| stand_in_title(body, rel)),
+        has_title: title.is_some(),
         menu: fm.menu,
         description: fm.description,
         weight: fm.weight,
         updated: fm.updated,
         body_line,
         body: body.to_string(),
+        // Padded so line numbers within it are line numbers of the file.
+        front_matter: format!("{}{fm_text}", "\n".repeat(fm_line - 1)),
         data,
     }))
 }
 
+/// A title for a page that has none: its first Markdown heading, or its file name.
+fn stand_in_title(body: &str, rel: &str) -> String {
+    body.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_string())
+        .unwrap_or_else(|| {
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(rel)
+                .trim_end_matches(".md");
+            let words = stem.replace(['-', '_'], " ");
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        })
+}
+
 /// The line (1-based, within `toml`) where `field` is set or its table starts.
-fn field_line(toml: &str, field: &str) -> Option<usize> {
+pub fn field_line(toml: &str, field: &str) -> Option<usize> {
     toml.lines()
         .position(|l| {
             let l = l.trim_start();
@@ -475,11 +512,11 @@ mod tests {
 
     #[test]
     fn splits_front_matter_and_counts_body_lines() {
-        let (fm, fm_line, body, body_line) = split("+++\ntitle = \"A\"\n+++\n# Body\n").unwrap();
-        assert_eq!(fm, Some("title = \"A\"\n"));
-        assert_eq!((fm_line, body, body_line), (2, "# Body\n", 4));
+        let p = split("+++\ntitle = \"A\"\n+++\n# Body\n").unwrap();
+        assert_eq!(p.front_matter, Some("title = \"A\"\n"));
+        assert_eq!((p.fm_line, p.body, p.body_line), (2, "# Body\n", 4));
         assert!(split("+++\ntitle = 1\n").is_err());
-        assert_eq!(split("just text").unwrap().0, None);
+        assert_eq!(split("just text").unwrap().front_matter, None);
     }
 
     #[test]
@@ -525,10 +562,21 @@ mod tests {
     }
 
     #[test]
-    fn missing_title_and_year_are_both_reported() {
-        let ps = problems("+++\nkind = \"programme\"\n+++\n");
+    fn missing_year_and_misplaced_field_are_both_reported() {
+        let ps = problems("+++\nkind = \"programme\"\ntitle = \"Y7\"\ndrop_in = []\n+++\n");
         let fields: Vec<_> = ps.iter().filter_map(|p| p.field.as_deref()).collect();
-        assert_eq!(fields, ["title", "year"]);
+        assert_eq!(fields, ["drop_in", "year"]);
+    }
+
+    #[test]
+    fn untitled_page_gets_a_stand_in_title() {
+        let page = parse_page("careers-fair.md", "careers-fair.md", "Some text")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (page.title.as_str(), page.has_title),
+            ("Careers fair", false)
+        );
     }
 
     #[test]

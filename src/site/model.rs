@@ -487,6 +487,9 @@ pub struct Page {
     pub path: String,
     pub kind: Kind,
     pub title: String,
+    /// False when the title above is a stand-in (`check` warns about it).
+    #[serde(skip)]
+    pub has_title: bool,
     /// Short label for the site menu; the title is used when absent.
     pub menu: Option<String>,
     pub description: Option<String>,
@@ -497,6 +500,9 @@ pub struct Page {
     pub body_line: usize,
     #[serde(skip)]
     pub body: String,
+    /// The whole source file's front matter lines, kept so `check` can point at a field's line.
+    #[serde(skip)]
+    pub front_matter: String,
     pub data: PageData,
 }
 
