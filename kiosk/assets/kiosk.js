@@ -1,0 +1,26 @@
+// Careers-room kiosk: optional helpers. Everything works without this file.
+// 1. Back to the start after the idle time, counting from the last touch, click or key press
+//    (without script, a <noscript> refresh does the same, counting from page load).
+// 2. Show the "Print my slip" button and make it print.
+(function () {
+  "use strict";
+  var seconds = parseInt(document.body.getAttribute("data-idle"), 10);
+  if (seconds > 0) {
+    var timer = null;
+    var reset = function () {
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(function () { window.location.replace("/"); }, seconds * 1000);
+    };
+    ["pointerdown", "keydown", "input", "touchstart", "scroll", "wheel"].forEach(function (name) {
+      window.addEventListener(name, reset, { capture: true, passive: true });
+    });
+    reset();
+  }
+  var print = document.getElementById("print-slip");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+})();

@@ -1,0 +1,122 @@
+//! `signpost kiosk availability add|list`: lets staff set the adviser's availability from the
+//! command line until the staff pages exist.
+
+use std::path::Path;
+
+use time::Date;
+
+use super::config::{Config, ConfigError};
+use super::domain::{iso_date, long_date, parse_iso_date, weekday_name, ClockTime};
+use super::store::{Store, StoreError};
+use super::Clock;
+
+/// Subcommands of `signpost kiosk`.
+#[derive(Debug, clap::Subcommand)]
+pub enum KioskAction {
+    /// Add or list the careers adviser's availability for particular dates.
+    Availability {
+        /// What to do.
+        #[command(subcommand)]
+        action: AvailabilityAction,
+    },
+}
+
+/// Subcommands of `signpost kiosk availability`.
+#[derive(Debug, clap::Subcommand)]
+pub enum AvailabilityAction {
+    /// Add a block of time on one date when students can book the adviser.
+    Add {
+        /// The date, e.g. 2026-12-01.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// Start time, e.g. 09:00.
+        #[arg(long, value_parser = parse_time)]
+        from: ClockTime,
+        /// End time, e.g. 12:00.
+        #[arg(long, value_parser = parse_time)]
+        to: ClockTime,
+    },
+    /// List the usual weekly availability and the dates added from today on.
+    List,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    parse_iso_date(s).map_err(|e| e.to_string())
+}
+
+fn parse_time(s: &str) -> Result<ClockTime, String> {
+    s.parse::<ClockTime>().map_err(|e| e.to_string())
+}
+
+/// Errors from the kiosk subcommands.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The config is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The times make no sense.
+    #[error("--to ({to}) must be after --from ({from})")]
+    Backwards {
+        /// Start.
+        from: ClockTime,
+        /// End.
+        to: ClockTime,
+    },
+}
+
+/// Runs a subcommand against the database at `db`.
+pub fn run_action(
+    action: KioskAction,
+    db: &Path,
+    config_dir: &Path,
+    clock: Clock,
+) -> Result<(), CliError> {
+    let KioskAction::Availability { action } = action;
+    let store = Store::init(db)?;
+    let now = clock.now();
+    match action {
+        AvailabilityAction::Add { date, from, to } => {
+            if to <= from {
+                return Err(CliError::Backwards { from, to });
+            }
+            store.open()?.add_availability(date, from, to, now)?;
+            println!(
+                "Added {} {from} to {to} ({}).",
+                long_date(date),
+                iso_date(date)
+            );
+            Ok(())
+        }
+        AvailabilityAction::List => {
+            let config = Config::load(config_dir.is_dir().then_some(config_dir))?;
+            println!("Usual week (from kiosk.toml):");
+            if config.kiosk.availability.is_empty() {
+                println!("  none");
+            }
+            for w in &config.kiosk.availability {
+                println!(
+                    "  {:<10} {} to {}",
+                    weekday_name(w.day.weekday()),
+                    w.from,
+                    w.to
+                );
+            }
+            let today = now.date();
+            let last = today + time::Duration::days(3650);
+            let rows = store.open()?.availability_between(today, last)?;
+            println!("Dates added (from today on):");
+            if rows.is_empty() {
+                println!("  none");
+            }
+            for r in rows {
+                let from = ClockTime::from_minutes(r.window.start).map_or_else(|_| "?".into(), |t| t.to_string());
+                let to = ClockTime::from_minutes(r.window.end).map_or_else(|_| "24:00".into(), |t| t.to_string());
+                println!("  {} ({})  {from} to {to}", iso_date(r.day), long_date(r.day));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The careers-room kiosk: a local web app, shown full-screen on the careers-room PC, where a
+//! student does a quick careers check (triage), books a guidance session of the right length, or
+//! joins the drop-in queue. Everything is stored in a local SQLite file.
+//!
+//! Data flows one way:
+//! `server` (tiny_http, workers) → `http` (limits, forms, cookies) → `routes` (one table, CSRF)
+//! → `student` (handlers) → `store` (SQL) / `triage` + `schedule` (pure) / `views` (tera).
+//! `config` is read once at start; `domain` holds the small types every room shares.
+
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod routes;
+pub mod schedule;
+pub mod site_files;
+pub mod store;
+pub mod student;
+pub mod triage;
+pub mod views;
+
+mod cli;
+mod server;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use config::{Config, ConfigError};
+use routes::App;
+use store::{Store, StoreError};
+use views::{ViewError, Views};
+
+pub use cli::{AvailabilityAction, KioskAction};
+
+/// Command-line options for `signpost kiosk`; with no subcommand, the server starts.
+#[derive(Debug, clap::Args)]
+pub struct KioskArgs {
+    /// Manage the kiosk without starting it.
+    #[command(subcommand)]
+    pub action: Option<KioskAction>,
+    /// The SQLite database file (created on first run).
+    #[arg(long, default_value = "kiosk.db", global = true)]
+    pub db: PathBuf,
+    /// Address to listen on. Keep the default loopback address unless you know why not.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The built careers site, served read-only under /site/.
+    #[arg(long, default_value = "public")]
+    pub site: PathBuf,
+    /// Folder with kiosk.toml, triage.toml and optional templates/ (built-in copies are used
+    /// for any file it lacks).
+    #[arg(long, default_value = "kiosk", global = true)]
+    pub config: PathBuf,
+}
+
+/// Where "now" comes from: the computer's clock in local time, or a fixed moment for tests.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    /// System time at this offset from UTC (found once at start, before any thread exists,
+    /// because reading the local offset is refused in a multi-threaded process).
+    Local(UtcOffset),
+    /// Always this moment.
+    Fixed(PrimitiveDateTime),
+}
+
+impl Clock {
+    /// The computer's clock in its local time zone (UTC if the zone cannot be read).
+    pub fn system() -> Clock {
+        Clock::Local(UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC))
+    }
+
+    /// The current local date and time.
+    pub fn now(&self) -> PrimitiveDateTime {
+        match self {
+            Clock::Local(offset) => {
+                let t = OffsetDateTime::now_utc().to_offset(*offset);
+                PrimitiveDateTime::new(t.date(), t.time())
+            }
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// Everything [`start`] needs; tests build one with a temporary database and port 0.
+#[derive(Debug, Clone)]
+pub struct KioskConfig {
+    /// The SQLite file.
+    pub db: PathBuf,
+    /// Where to listen (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// The built careers site.
+    pub site_dir: PathBuf,
+    /// Settings, questionnaire and template overrides.
+    pub config: Config,
+    /// Number of worker threads.
+    pub workers: usize,
+    /// Source of the current time.
+    pub clock: Clock,
+}
+
+impl KioskConfig {
+    /// Defaults: loopback port 8080, `public/` as the site, built-in config, 4 workers, the
+    /// system clock.
+    pub fn new(db: PathBuf) -> KioskConfig {
+        KioskConfig {
+            db,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            site_dir: PathBuf::from("public"),
+            config: Config::defaults(),
+            workers: 4,
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// Why the kiosk could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    /// A config file is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database cannot be used.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template is wrong.
+    #[error(transparent)]
+    View(#[from] ViewError),
+    /// The address could not be used.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// A running kiosk. Dropping it (or calling [`Handle::shutdown`]) stops the workers.
+pub struct Handle {
+    addr: SocketAddr,
+    shared: Arc<server::Shared>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Handle {
+    /// The address the kiosk is listening on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Blocks until the kiosk stops (it normally runs until the process is ended).
+    pub fn wait(mut self) {
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops the workers and waits for them to finish their current request.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        self.shared.stop();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+
+    /// How often the server was rebuilt after its accept loop failed.
+    pub fn rebuilds(&self) -> u64 {
+        self.shared.rebuilds()
+    }
+
+    /// Makes tiny_http's accept loop fail after its next connection, so tests can check that
+    /// the kiosk rebuilds its server and keeps serving.
+    #[doc(hidden)]
+    pub fn break_accept_loop(&self) -> std::io::Result<()> {
+        self.shared.break_accept_loop()
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}
+
+/// Opens the database (checking and migrating it), loads the templates, binds the address and
+/// starts the workers. Returns once the kiosk is serving.
+pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
+    let store = Store::init(&cfg.db)?;
+    let now = cfg.clock.now();
+    store
+        .open()?
+        .purge(now.date(), cfg.config.kiosk.retention_days)?;
+    let views = Views::new(cfg.config.template_dir.as_deref())?;
+    let listener = TcpListener::bind(cfg.listen).map_err(|source| KioskError::Listen {
+        addr: cfg.listen,
+        source,
+    })?;
+    let listen_err = |source| KioskError::Listen {
+        addr: cfg.listen,
+        source,
+    };
+    let shared = Arc::new(server::Shared::new(listener).map_err(listen_err)?);
+    let addr = shared.local_addr().map_err(listen_err)?;
+    let app = Arc::new(App {
+        config: cfg.config,
+        views,
+        store,
+        site_dir: cfg.site_dir,
+        clock: cfg.clock,
+    });
+    let threads =
+        server::spawn_workers(app, Arc::clone(&shared), cfg.workers).map_err(listen_err)?;
+    Ok(Handle {
+        addr,
+        shared,
+        threads,
+    })
+}
+
+/// `signpost kiosk ...`: runs a subcommand, or starts the server and serves until stopped.
+pub fn run(args: KioskArgs) -> Result<(), String> {
+    // Read the local time offset first, while this is the only thread.
+    let clock = Clock::system();
+    if let Some(action) = args.action {
+        return cli::run_action(action, &args.db, &args.config, clock).map_err(|e| e.to_string());
+    }
+    let config_dir = args.config.is_dir().then_some(args.config.as_path());
+    if config_dir.is_none() {
+        eprintln!(
+            "note: no config folder at {}; using the built-in settings",
+            args.config.display()
+        );
+    }
+    let config = Config::load(config_dir).map_err(|e| e.to_string())?;
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}, which other computers may reach. The kiosk has no sign-in \
+             on the student side and serves plain HTTP; use 127.0.0.1 unless the network is \
+             closed to everyone but this PC.",
+            args.listen
+        );
+    }
+    if !args.site.join("index.html").is_file() {
+        eprintln!(
+            "note: no built careers site at {} (run `signpost build` first); /site/ will say so",
+            args.site.display()
+        );
+    }
+    for source in &config.sources {
+        eprintln!("using {source}");
+    }
+    let handle = start(KioskConfig {
+        db: args.db.clone(),
+        listen: args.listen,
+        site_dir: args.site,
+        config,
+        workers: 4,
+        clock,
+    })
+    .map_err(|e| e.to_string())?;
+    eprintln!(
+        "kiosk running at http://{} (database {}); press Ctrl+C to stop",
+        handle.addr(),
+        args.db.display()
+    );
+    handle.wait();
+    Ok(())
+}
