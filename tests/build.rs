@@ -353,3 +353,23 @@ fn output_escapes_html_from_front_matter() {
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("Careers &lt;script&gt;"));
 }
+
+#[test]
+fn a_site_overrides_a_theme_template_with_its_own_copy() {
+    let site = fixture(&[
+        ("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
+        ("parents.md", "+++\nkind = \"parents\"\ntitle = \"For parents\"\n+++\nWelcome.\n"),
+    ]);
+    fs::create_dir(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}<p class=\"ours\">{{ page.title }}</p>{{ content | safe }}{% endblock main %}",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = fs::read_to_string(out.join("parents.html")).unwrap();
+    assert!(html.contains("<p class=\"ours\">For parents</p>"), "{html}");
+    assert!(html.contains("Skip to main content"), "the theme's base layout is still used");
+}

@@ -23,6 +23,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/macros.html",
     "templates/partials/header.html",
     "templates/partials/footer.html",
+    "templates/partials/contact.html",
     "templates/home.html",
     "templates/vision.html",
     "templates/programme.html",
