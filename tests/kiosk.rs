@@ -141,13 +141,22 @@ impl Browser {
 
     fn remember(&mut self, r: &Resp) {
         if let Some(c) = r.header("Set-Cookie") {
-            assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
+            assert!(
+                c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+                "{c}"
+            );
             self.cookie = c.split(';').next().map(str::to_string);
         }
     }
 
     fn csrf(&self) -> String {
-        self.cookie.as_ref().unwrap().split_once('=').unwrap().1.to_string()
+        self.cookie
+            .as_ref()
+            .unwrap()
+            .split_once('=')
+            .unwrap()
+            .1
+            .to_string()
     }
 
     fn cookie_header(&self) -> String {
@@ -216,7 +225,10 @@ fn year11_answers(apprenticeship: &str, answer: &str, extra: &str) -> Vec<(Strin
 }
 
 fn post_pairs(b: &mut Browser, path: &str, pairs: &[(String, String)]) -> Resp {
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(a, c)| (a.as_str(), c.as_str())).collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(a, c)| (a.as_str(), c.as_str()))
+        .collect();
     b.post(path, &refs)
 }
 
@@ -268,7 +280,9 @@ fn triage_then_booking_then_cancel() {
     let r = b.get("/triage/questions?year=11");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<legend>Do an apprenticeship</legend>"));
-    assert!(r.body.contains("<label for=\"opt_apprenticeship-considering\">Considering</label>"));
+    assert!(r
+        .body
+        .contains("<label for=\"opt_apprenticeship-considering\">Considering</label>"));
 
     // Considering an apprenticeship: always Red, 60 minutes, whatever the answers.
     let r = post_pairs(&mut b, "/triage", &year11_answers("considering", "0", "no"));
@@ -301,9 +315,13 @@ fn triage_then_booking_then_cancel() {
     // 12:00 would run past 12:30.
     assert!(!r.body.contains("value=\"2026-12-01T12:00\""));
 
-    let r = b.get(&format!("/book/details?slot=2026-12-01T09%3A00&triage={token}"));
+    let r = b.get(&format!(
+        "/book/details?slot=2026-12-01T09%3A00&triage={token}"
+    ));
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("<label for=\"first_name\">First name</label>"));
+    assert!(r
+        .body
+        .contains("<label for=\"first_name\">First name</label>"));
     let form_id = r.field("form_id");
     let fields = [
         ("slot", "2026-12-01T09:00"),
@@ -328,7 +346,10 @@ fn triage_then_booking_then_cancel() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .unwrap();
-    assert_eq!((day.as_str(), s, e, first.as_str(), linked), ("2026-12-01", 540, 600, "Ada", 1));
+    assert_eq!(
+        (day.as_str(), s, e, first.as_str(), linked),
+        ("2026-12-01", 540, 600, "Ada", 1)
+    );
 
     // Pressing the button again (same form) does not book twice.
     let again = b.post("/book", &fields);
@@ -344,12 +365,20 @@ fn triage_then_booking_then_cancel() {
     assert!(r.body.contains("value=\"2026-12-01T10:00\""));
 
     // Cancel: the surname must match.
-    let r = b.post("/book/cancel", &[("reference", &reference), ("surname", "Babbage")]);
+    let r = b.post(
+        "/book/cancel",
+        &[("reference", &reference), ("surname", "Babbage")],
+    );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("We could not find a booking with that reference and surname"));
+    assert!(r
+        .body
+        .contains("We could not find a booking with that reference and surname"));
     assert!(r.body.contains("value=\"Babbage\""));
     let lower = reference.to_lowercase();
-    let r = b.post("/book/cancel", &[("reference", &lower), ("surname", "lovelace")]);
+    let r = b.post(
+        "/book/cancel",
+        &[("reference", &lower), ("surname", "lovelace")],
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Your booking is cancelled"));
     assert_eq!(
@@ -363,12 +392,19 @@ fn green_amber_and_extra_support_results() {
     let k = Kiosk::start();
     let mut b = k.browser();
     let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "no"));
-    assert!(r.body.contains("Green</p>") && r.body.contains("20-minute"), "{}", r.body);
+    assert!(
+        r.body.contains("Green</p>") && r.body.contains("20-minute"),
+        "{}",
+        r.body
+    );
     let r = post_pairs(&mut b, "/triage", &year11_answers("not", "1", "no"));
     assert!(r.body.contains("Amber</p>") && r.body.contains("30-minute"));
     let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "yes"));
     assert!(r.body.contains("Red</p>") && r.body.contains("60-minute"));
-    assert_eq!(k.count("SELECT COUNT(*) FROM triage WHERE extra_support = 1 AND rag = 'red'"), 1);
+    assert_eq!(
+        k.count("SELECT COUNT(*) FROM triage WHERE extra_support = 1 AND rag = 'red'"),
+        1
+    );
 }
 
 #[test]
@@ -380,10 +416,14 @@ fn missing_answers_reshow_the_form_with_answers_kept() {
     let r = post_pairs(&mut b, "/triage", &answers);
     assert_eq!(r.status, 422);
     assert!(r.body.contains("There is a problem"));
-    assert!(r.body.contains("Choose an answer: How sure do you feel about your next step?"));
+    assert!(r
+        .body
+        .contains("Choose an answer: How sure do you feel about your next step?"));
     assert!(r.body.contains("Choose yes or no for extra support"));
     assert!(r.body.contains("value=\"considering\" checked"));
-    assert!(r.body.contains("id=\"q_know-options-1\" name=\"q_know-options\" value=\"1\" checked"));
+    assert!(r
+        .body
+        .contains("id=\"q_know-options-1\" name=\"q_know-options\" value=\"1\" checked"));
     assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 0);
 
     // A bad year goes back to step 1.
@@ -455,12 +495,18 @@ fn direct_booking_uses_the_default_length() {
 fn drop_in_queue_shows_places_not_names() {
     let k = Kiosk::start();
     let mut a = k.browser();
-    let r = a.post("/queue", &[("first_name", "Zebedee"), ("tutor_group", "8Q")]);
+    let r = a.post(
+        "/queue",
+        &[("first_name", "Zebedee"), ("tutor_group", "8Q")],
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("id=\"ticket-number\">1<"));
     assert!(r.body.contains("You are next."));
     let mut b = k.browser();
-    let r = b.post("/queue", &[("first_name", "Yolanda"), ("tutor_group", "9R")]);
+    let r = b.post(
+        "/queue",
+        &[("first_name", "Yolanda"), ("tutor_group", "9R")],
+    );
     assert!(r.body.contains("id=\"ticket-number\">2<"));
     assert!(r.body.contains("There is 1 person ahead of you."));
     assert!(!r.body.contains("Zebedee"));
@@ -473,7 +519,9 @@ fn drop_in_queue_shows_places_not_names() {
     assert!(!r.body.contains("Zebedee") && !r.body.contains("Yolanda"));
     let r = b.get("/queue/place?number=9");
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("There is no number 9 in today&#x27;s queue"));
+    assert!(r
+        .body
+        .contains("There is no number 9 in today&#x27;s queue"));
 
     let r = b.post("/queue", &[("first_name", ""), ("tutor_group", "9R")]);
     assert_eq!(r.status, 422);
@@ -528,7 +576,9 @@ fn names_are_stored_as_typed_and_always_escaped() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(!r.body.contains("<script>alert"));
     assert!(!r.body.contains("<img src=x>"));
-    assert!(r.body.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2F;script&gt;"));
+    assert!(r
+        .body
+        .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2F;script&gt;"));
     let (first, surname): (String, String) = k
         .db()
         .query_row("SELECT first_name, surname FROM booking", [], |r| {
@@ -611,10 +661,16 @@ fn the_careers_site_is_served_read_only() {
     let mut b = k.browser();
     let r = b.get("/site/index.html");
     assert_eq!(r.status, 200);
-    assert_eq!(r.header("Content-Type").as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        r.header("Content-Type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
     assert!(r.body.contains("Our careers programme"));
     let r = b.get("/site/style.css");
-    assert_eq!(r.header("Content-Type").as_deref(), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        r.header("Content-Type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
     assert_eq!(b.get("/site/").status, 200);
     assert_eq!(b.get("/site").status, 303);
     for bad in [
@@ -660,8 +716,16 @@ fn fifty_students_race_for_one_slot_and_one_wins() {
         })
         .collect();
     let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 49, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
     assert_eq!(
         k.count("SELECT COUNT(*) FROM booking WHERE day = '2026-12-01' AND start_min = 840"),
         1
@@ -698,14 +762,21 @@ fn data_survives_a_restart() {
     assert!(!r.body.contains("value=\"2026-12-01T09:00\""));
     let r = b.get("/queue");
     assert!(r.body.contains("1 person is waiting right now."));
-    let r = b.post("/book/cancel", &[("reference", &reference), ("surname", "Somerville")]);
+    let r = b.post(
+        "/book/cancel",
+        &[("reference", &reference), ("surname", "Somerville")],
+    );
     assert_eq!(r.status, 200);
     handle.shutdown();
 
     let conn = Connection::open(&db).unwrap();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 1);
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -737,10 +808,20 @@ fn garbage_and_slow_clients_do_not_stop_the_server() {
         s.write_all(junk).unwrap();
         let _ = s.shutdown(std::net::Shutdown::Write);
         let _ = s.read_to_end(&mut Vec::new());
-        assert_eq!(raw(addr, b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n").status, 200);
+        assert_eq!(
+            raw(
+                addr,
+                b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
+            )
+            .status,
+            200
+        );
     }
     // A very long target and too many headers are refused.
-    let long = format!("GET /{} HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n", "a".repeat(5000));
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
+        "a".repeat(5000)
+    );
     assert_eq!(raw(addr, long.as_bytes()).status, 414);
     let mut many = String::from("GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n");
     for i in 0..100 {
@@ -754,7 +835,8 @@ fn garbage_and_slow_clients_do_not_stop_the_server() {
     let mut stalled = Vec::new();
     for _ in 0..8 {
         let mut s = TcpStream::connect(addr).unwrap();
-        s.write_all(b"GET / HTTP/1.1\r\nHost: k\r\nX-Slow: ").unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: k\r\nX-Slow: ")
+            .unwrap();
         stalled.push(s);
     }
     let mut s = TcpStream::connect(addr).unwrap();
@@ -762,10 +844,24 @@ fn garbage_and_slow_clients_do_not_stop_the_server() {
     stalled.push(s);
     std::thread::sleep(Duration::from_millis(300));
     for _ in 0..10 {
-        assert_eq!(raw(addr, b"GET /queue HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n").status, 200);
+        assert_eq!(
+            raw(
+                addr,
+                b"GET /queue HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
+            )
+            .status,
+            200
+        );
     }
     drop(stalled);
-    assert_eq!(raw(addr, b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n").status, 200);
+    assert_eq!(
+        raw(
+            addr,
+            b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
+        )
+        .status,
+        200
+    );
 }
 
 #[test]
@@ -775,7 +871,10 @@ fn the_server_is_rebuilt_when_its_accept_loop_fails() {
     let addr = k.addr();
     handle.break_accept_loop().unwrap();
     for _ in 0..10 {
-        let r = raw(addr, b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n");
+        let r = raw(
+            addr,
+            b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
+        );
         assert_eq!(r.status, 200);
     }
     assert!(handle.rebuilds() >= 1, "the accept loop was not rebuilt");

@@ -112,9 +112,15 @@ pub fn run_action(
                 println!("  none");
             }
             for r in rows {
-                let from = ClockTime::from_minutes(r.window.start).map_or_else(|_| "?".into(), |t| t.to_string());
-                let to = ClockTime::from_minutes(r.window.end).map_or_else(|_| "24:00".into(), |t| t.to_string());
-                println!("  {} ({})  {from} to {to}", iso_date(r.day), long_date(r.day));
+                let from = ClockTime::from_minutes(r.window.start)
+                    .map_or_else(|_| "?".into(), |t| t.to_string());
+                let to = ClockTime::from_minutes(r.window.end)
+                    .map_or_else(|_| "24:00".into(), |t| t.to_string());
+                println!(
+                    "  {} ({})  {from} to {to}",
+                    iso_date(r.day),
+                    long_date(r.day)
+                );
             }
             Ok(())
         }

@@ -331,8 +331,7 @@ impl Config {
     pub fn load(dir: Option<&Path>) -> Result<Config, ConfigError> {
         let mut sources = Vec::new();
         let (kiosk_name, kiosk_src) = read_or_default(dir, "kiosk.toml", DEFAULT_KIOSK_TOML)?;
-        let (triage_name, triage_src) =
-            read_or_default(dir, "triage.toml", DEFAULT_TRIAGE_TOML)?;
+        let (triage_name, triage_src) = read_or_default(dir, "triage.toml", DEFAULT_TRIAGE_TOML)?;
         let kiosk = parse_kiosk(&kiosk_name, &kiosk_src)?;
         let triage = parse_triage(&triage_name, &triage_src)?;
         sources.push(kiosk_name);
@@ -379,10 +378,7 @@ fn read_or_default(
 
 fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, src: &str) -> Result<T, ConfigError> {
     toml::from_str(src).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(src, s.start))
-            .unwrap_or((1, 1));
+        let (line, column) = e.span().map(|s| line_col(src, s.start)).unwrap_or((1, 1));
         ConfigError::Parse {
             file: file.to_string(),
             line,
@@ -551,7 +547,10 @@ pub fn parse_triage(file: &str, src: &str) -> Result<TriageSettings, ConfigError
             return Err(c.fail(
                 format!("questions[{i}].id"),
                 "id",
-                format!("`{}` must be a unique id of lower-case letters, digits and dashes", q.id),
+                format!(
+                    "`{}` must be a unique id of lower-case letters, digits and dashes",
+                    q.id
+                ),
             ));
         }
         if q.answers.len() < 2 {
@@ -623,7 +622,8 @@ mod tests {
         let e = parse_triage("t", &bad_year).unwrap_err().to_string();
         assert!(e.contains("year group"), "{e}");
 
-        let bad_scoring = DEFAULT_TRIAGE_TOML.replacen("amber_from_percent = 45", "amber_from_percent = 90", 1);
+        let bad_scoring =
+            DEFAULT_TRIAGE_TOML.replacen("amber_from_percent = 45", "amber_from_percent = 90", 1);
         let e = parse_triage("t", &bad_scoring).unwrap_err().to_string();
         assert!(e.contains("amber_from_percent"), "{e}");
     }

@@ -393,10 +393,7 @@ mod tests {
             let r = BookingRef::random();
             assert_eq!(r.as_str().parse::<BookingRef>().unwrap(), r);
         }
-        assert_eq!(
-            "acd-efg".parse::<BookingRef>().unwrap().as_str(),
-            "ACDEFG"
-        );
+        assert_eq!("acd-efg".parse::<BookingRef>().unwrap().as_str(), "ACDEFG");
         assert!("ACDEF0".parse::<BookingRef>().is_err());
         assert!("ACDEF".parse::<BookingRef>().is_err());
         assert!("<script>".parse::<BookingRef>().is_err());

@@ -102,7 +102,10 @@ fn decode(s: &[u8]) -> String {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = |b: u8| (b as char).to_digit(16);
-                match (s.get(i + 1).copied().and_then(hex), s.get(i + 2).copied().and_then(hex)) {
+                match (
+                    s.get(i + 1).copied().and_then(hex),
+                    s.get(i + 2).copied().and_then(hex),
+                ) {
                     (Some(h), Some(l)) => {
                         out.push((h * 16 + l) as u8);
                         i += 2;
@@ -197,7 +200,9 @@ impl Request {
 
 /// A token we issued: 32 lower-case hex digits.
 pub fn is_token(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -426,7 +431,8 @@ mod tests {
 
     #[test]
     fn form_parsing_decodes_and_survives_garbage() {
-        let f = Form::parse(b"first=Ada+Lovelace&sur=O%27Brien&x=%3Cscript%3E&bad=%zz%4&empty=&flag");
+        let f =
+            Form::parse(b"first=Ada+Lovelace&sur=O%27Brien&x=%3Cscript%3E&bad=%zz%4&empty=&flag");
         assert_eq!(f.get("first"), Some("Ada Lovelace"));
         assert_eq!(f.get("sur"), Some("O'Brien"));
         assert_eq!(f.get("x"), Some("<script>"));
@@ -447,7 +453,9 @@ mod tests {
     fn first_value_wins_and_fields_are_capped() {
         let f = Form::parse(b"a=1&a=2");
         assert_eq!(f.get("a"), Some("1"));
-        let many: Vec<u8> = (0..1000).flat_map(|i| format!("f{i}=1&").into_bytes()).collect();
+        let many: Vec<u8> = (0..1000)
+            .flat_map(|i| format!("f{i}=1&").into_bytes())
+            .collect();
         assert_eq!(Form::parse(&many).pairs().len(), MAX_FIELDS);
     }
 
@@ -472,11 +480,18 @@ mod tests {
     #[test]
     fn csrf_double_submit() {
         let t = "0123456789abcdef0123456789abcdef";
-        let ok = post(Some(&format!("other=1; {CSRF_COOKIE}={t}")), &format!("csrf={t}&a=b"));
+        let ok = post(
+            Some(&format!("other=1; {CSRF_COOKIE}={t}")),
+            &format!("csrf={t}&a=b"),
+        );
         assert_eq!(ok.path, "/book");
         assert_eq!(ok.query.get("x"), Some("1"));
         assert!(ok.csrf_ok());
-        assert!(!post(Some(&format!("{CSRF_COOKIE}={t}")), "csrf=0123456789abcdef0123456789abcdee").csrf_ok());
+        assert!(!post(
+            Some(&format!("{CSRF_COOKIE}={t}")),
+            "csrf=0123456789abcdef0123456789abcdee"
+        )
+        .csrf_ok());
         assert!(!post(None, &format!("csrf={t}")).csrf_ok());
         assert!(!post(Some(&format!("{CSRF_COOKIE}={t}")), "a=b").csrf_ok());
         // A cookie we did not issue is ignored.

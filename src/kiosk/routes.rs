@@ -78,7 +78,12 @@ pub const ROUTES: &[Route] = &[
     route(Get, Exact("/"), Student, student::start),
     route(Get, Exact("/privacy"), Student, student::privacy),
     route(Get, Exact("/triage"), Student, student::triage_year),
-    route(Get, Exact("/triage/questions"), Student, student::triage_questions),
+    route(
+        Get,
+        Exact("/triage/questions"),
+        Student,
+        student::triage_questions,
+    ),
     route(Post, Exact("/triage"), Student, student::triage_submit),
     route(Get, Exact("/book"), Student, student::book_slots),
     route(Get, Exact("/book/details"), Student, student::book_details),
@@ -176,7 +181,11 @@ impl Ctx<'_> {
     }
 
     /// Renders the start page (no idle refresh: it is where the refresh leads).
-    pub fn start_page<T: Serialize>(&self, template: &str, data: &T) -> Result<Response, HandlerError> {
+    pub fn start_page<T: Serialize>(
+        &self,
+        template: &str,
+        data: &T,
+    ) -> Result<Response, HandlerError> {
         let html = self
             .app
             .views
@@ -267,7 +276,10 @@ fn route_request(ctx: &mut Ctx<'_>, req: &Request) -> Response {
         Method::Head => Method::Get,
         m => m,
     };
-    let on_path: Vec<&Route> = ROUTES.iter().filter(|r| r.path.matches(&req.path)).collect();
+    let on_path: Vec<&Route> = ROUTES
+        .iter()
+        .filter(|r| r.path.matches(&req.path))
+        .collect();
     let Some(route) = on_path.iter().find(|r| r.method == method) else {
         let status = if on_path.is_empty() { 404 } else { 405 };
         let (h, m) = status_words(status);
@@ -275,7 +287,13 @@ fn route_request(ctx: &mut Ctx<'_>, req: &Request) -> Response {
         if status == 405 {
             let allow: Vec<&str> = on_path
                 .iter()
-                .map(|r| if r.method == Post { "POST" } else { "GET, HEAD" })
+                .map(|r| {
+                    if r.method == Post {
+                        "POST"
+                    } else {
+                        "GET, HEAD"
+                    }
+                })
                 .collect();
             resp.headers.push(("Allow".into(), allow.join(", ")));
         }
@@ -300,16 +318,21 @@ fn route_request(ctx: &mut Ctx<'_>, req: &Request) -> Response {
             let (h, m) = status_words(404);
             ctx.error_page(404, h, m)
         }
-        Ok(Err(HandlerError::BadRequest(msg))) => {
-            ctx.error_page(400, "Something went wrong", &msg)
-        }
+        Ok(Err(HandlerError::BadRequest(msg))) => ctx.error_page(400, "Something went wrong", &msg),
         Ok(Err(e)) => {
-            eprintln!("kiosk: {} {}: {e}", if method == Post { "POST" } else { "GET" }, req.path);
+            eprintln!(
+                "kiosk: {} {}: {e}",
+                if method == Post { "POST" } else { "GET" },
+                req.path
+            );
             let (h, m) = status_words(500);
             ctx.error_page(500, h, m)
         }
         Err(_) => {
-            eprintln!("kiosk: a handler panicked on {}; the kiosk carries on", req.path);
+            eprintln!(
+                "kiosk: a handler panicked on {}; the kiosk carries on",
+                req.path
+            );
             // The connection may be broken after a panic; open a fresh one next time.
             *ctx.db = None;
             let (h, m) = status_words(500);
@@ -395,7 +418,12 @@ mod tests {
             let path = sample_path(r);
             let no_cookie = request(Post, path, None, &format!("csrf={token}"));
             assert_eq!(dispatch(&app, &mut db, &no_cookie).status, 403, "{path}");
-            let wrong = request(Post, path, Some(token), "csrf=ffffffffffffffffffffffffffffffff");
+            let wrong = request(
+                Post,
+                path,
+                Some(token),
+                "csrf=ffffffffffffffffffffffffffffffff",
+            );
             assert_eq!(dispatch(&app, &mut db, &wrong).status, 403, "{path}");
             let none = request(Post, path, Some(token), "");
             assert_eq!(dispatch(&app, &mut db, &none).status, 403, "{path}");
@@ -409,7 +437,12 @@ mod tests {
         let mut db = None;
         let token = "0123456789abcdef0123456789abcdef";
         for r in ROUTES.iter().filter(|r| r.access == Access::Staff) {
-            let req = request(r.method, sample_path(r), Some(token), &format!("csrf={token}"));
+            let req = request(
+                r.method,
+                sample_path(r),
+                Some(token),
+                &format!("csrf={token}"),
+            );
             assert_eq!(dispatch(&app, &mut db, &req).status, 403);
         }
     }
@@ -440,11 +473,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let app = app(dir.path());
         let mut db = None;
-        assert_eq!(dispatch(&app, &mut db, &request(Get, "/nope", None, "")).status, 404);
+        assert_eq!(
+            dispatch(&app, &mut db, &request(Get, "/nope", None, "")).status,
+            404
+        );
         let r = dispatch(&app, &mut db, &request(Method::Other, "/book", None, ""));
         assert_eq!(r.status, 405);
         assert_eq!(
-            dispatch(&app, &mut db, &request(Post, "/privacy", Some("0123456789abcdef0123456789abcdef"), "")).status,
+            dispatch(
+                &app,
+                &mut db,
+                &request(
+                    Post,
+                    "/privacy",
+                    Some("0123456789abcdef0123456789abcdef"),
+                    ""
+                )
+            )
+            .status,
             405
         );
     }

@@ -87,7 +87,10 @@ pub fn free_slots(
             let mut start = w.start;
             while u32::from(start) + u32::from(minutes) <= u32::from(w.end) {
                 let end = start + minutes;
-                let future = now_min.map_or(true, |n| start > n);
+                let future = match now_min {
+                    Some(n) => start > n,
+                    None => true,
+                };
                 let clash = taken.iter().any(|t| t.start < end && t.end > start);
                 if future && !clash {
                     if let Ok(start) = ClockTime::from_minutes(start) {
@@ -120,7 +123,13 @@ mod tests {
     #[test]
     fn merging_joins_overlaps() {
         assert_eq!(
-            merge(vec![w(600, 660), w(540, 600), w(700, 720), w(710, 800), w(5, 5)]),
+            merge(vec![
+                w(600, 660),
+                w(540, 600),
+                w(700, 720),
+                w(710, 800),
+                w(5, 5)
+            ]),
             vec![w(540, 660), w(700, 800)]
         );
         assert!(covers(&[w(540, 600), w(600, 660)], w(570, 630)));

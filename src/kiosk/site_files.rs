@@ -123,12 +123,19 @@ mod tests {
     #[test]
     fn serves_files_and_folder_indexes() {
         let (_d, root) = site();
-        assert!(resolve(&root, "index.html").unwrap().ends_with("index.html"));
+        assert!(resolve(&root, "index.html")
+            .unwrap()
+            .ends_with("index.html"));
         assert!(resolve(&root, "").unwrap().ends_with("index.html"));
-        assert!(resolve(&root, "guidance/").unwrap().ends_with("guidance/index.html"));
+        assert!(resolve(&root, "guidance/")
+            .unwrap()
+            .ends_with("guidance/index.html"));
         assert!(resolve(&root, "guidance").is_some());
         assert!(resolve(&root, "style%2Ecss").is_some());
-        assert_eq!(content_type(Path::new("a/b.CSS")), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a/b.CSS")),
+            "text/css; charset=utf-8"
+        );
         assert_eq!(content_type(Path::new("x.svg")), "image/svg+xml");
     }
 

@@ -277,9 +277,7 @@ impl Store {
     /// Opens a connection with the kiosk's settings.
     pub fn open(&self) -> Result<Db, StoreError> {
         let conn = Connection::open(&self.path).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::NotADatabase =>
-            {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
                 StoreError::Corrupt {
                     path: self.path.display().to_string(),
                     detail: "not a database file".into(),
@@ -306,7 +304,9 @@ impl Store {
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(not_db)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::BadValue(format!("journal mode is {mode}, not WAL")));
+            return Err(StoreError::BadValue(format!(
+                "journal mode is {mode}, not WAL"
+            )));
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(not_db)?;
@@ -344,7 +344,11 @@ impl Db {
     }
 
     /// Saves a completed quick check and returns the random token that stands for it in forms.
-    pub fn save_triage(&mut self, t: &NewTriage, now: PrimitiveDateTime) -> Result<String, StoreError> {
+    pub fn save_triage(
+        &mut self,
+        t: &NewTriage,
+        now: PrimitiveDateTime,
+    ) -> Result<String, StoreError> {
         let token = random_token();
         let tx = self
             .conn
@@ -389,7 +393,13 @@ impl Db {
             .query_row(
                 "SELECT id, rag, minutes FROM triage WHERE token = ?1",
                 [token],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, u16>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u16>(2)?,
+                    ))
+                },
             )
             .optional()?;
         row.map(|(id, rag, minutes)| {
@@ -403,13 +413,22 @@ impl Db {
     }
 
     /// Availability added for particular dates, between two days inclusive.
-    pub fn availability_between(&self, from: Date, to: Date) -> Result<Vec<AvailabilityRow>, StoreError> {
+    pub fn availability_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<AvailabilityRow>, StoreError> {
         let mut st = self.conn.prepare(
             "SELECT id, day, start_min, end_min FROM availability
              WHERE day >= ?1 AND day <= ?2 ORDER BY day, start_min",
         )?;
         let rows = st.query_map(params![iso_date(from), iso_date(to)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, u16>(2)?, r.get::<_, u16>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u16>(2)?,
+                r.get::<_, u16>(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -450,7 +469,11 @@ impl Db {
              WHERE cancelled_at IS NULL AND day >= ?1 AND day <= ?2",
         )?;
         let rows = st.query_map(params![iso_date(from), iso_date(to)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u16>(1)?, r.get::<_, u16>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u16>(1)?,
+                r.get::<_, u16>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -487,7 +510,7 @@ impl Db {
                 )
                 .optional()?;
             if let Some(existing) = existing {
-                return Ok(existing.map_err(BookError::Store)?);
+                return existing.map_err(BookError::Store);
             }
         }
         let day = iso_date(b.slot.day);
@@ -510,12 +533,8 @@ impl Db {
         }
         let starts_at = PrimitiveDateTime::new(
             b.slot.day,
-            time::Time::from_hms(
-                (start / 60) as u8,
-                (start % 60) as u8,
-                0,
-            )
-            .map_err(|_| BookError::Unavailable)?,
+            time::Time::from_hms((start / 60) as u8, (start % 60) as u8, 0)
+                .map_err(|_| BookError::Unavailable)?,
         );
         if starts_at <= now || !covers(&windows, Window { start, end }) {
             return Err(BookError::Unavailable);
@@ -664,7 +683,11 @@ impl Db {
             return Ok(None);
         };
         let ahead = waiting_ahead(&self.conn, &day_s, number)?;
-        Ok(Some(QueuePlace { number, ahead, done }))
+        Ok(Some(QueuePlace {
+            number,
+            ahead,
+            done,
+        }))
     }
 
     /// How many people are waiting in a day's queue (a count, never names).
@@ -729,8 +752,8 @@ fn booking_from_row_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RowB
             .parse()
             .map_err(|_| StoreError::BadValue(reference.clone()))?;
         let day = parse_iso_date(&day).map_err(|_| StoreError::BadValue(day.clone()))?;
-        let start = ClockTime::from_minutes(start)
-            .map_err(|_| StoreError::BadValue(start.to_string()))?;
+        let start =
+            ClockTime::from_minutes(start).map_err(|_| StoreError::BadValue(start.to_string()))?;
         Ok(Booking {
             reference,
             slot: Slot {
@@ -799,7 +822,8 @@ mod tests {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
         let day = NOW.date();
-        db.book(&booking(day, "09:00", 60, None), &MORNING, NOW).unwrap();
+        db.book(&booking(day, "09:00", 60, None), &MORNING, NOW)
+            .unwrap();
         assert!(matches!(
             db.book(&booking(day, "09:30", 30, None), &MORNING, NOW),
             Err(BookError::Taken)
@@ -812,7 +836,8 @@ mod tests {
             db.book(&booking(day, "11:40", 30, None), &MORNING, NOW),
             Err(BookError::Unavailable)
         ));
-        db.book(&booking(day, "10:00", 30, None), &MORNING, NOW).unwrap();
+        db.book(&booking(day, "10:00", 30, None), &MORNING, NOW)
+            .unwrap();
         // In the past.
         let later = datetime!(2026-12-01 10:45);
         assert!(matches!(
@@ -826,8 +851,12 @@ mod tests {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
         let day = NOW.date();
-        let a = db.book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW).unwrap();
-        let b = db.book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW).unwrap();
+        let a = db
+            .book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW)
+            .unwrap();
+        let b = db
+            .book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW)
+            .unwrap();
         assert_eq!(a, b);
     }
 
@@ -836,11 +865,17 @@ mod tests {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
         let day = NOW.date();
-        let b = db.book(&booking(day, "09:00", 30, None), &MORNING, NOW).unwrap();
+        let b = db
+            .book(&booking(day, "09:00", 30, None), &MORNING, NOW)
+            .unwrap();
         assert_eq!(db.cancel(&b.reference, "Babbage", NOW).unwrap(), None);
-        assert!(db.cancel(&b.reference, " lovelace ", NOW).unwrap().is_some());
+        assert!(db
+            .cancel(&b.reference, " lovelace ", NOW)
+            .unwrap()
+            .is_some());
         assert_eq!(db.cancel(&b.reference, "Lovelace", NOW).unwrap(), None);
-        db.book(&booking(day, "09:00", 30, None), &MORNING, NOW).unwrap();
+        db.book(&booking(day, "09:00", 30, None), &MORNING, NOW)
+            .unwrap();
     }
 
     #[test]
@@ -872,7 +907,9 @@ mod tests {
         assert_eq!(db.queue_place(day, 2).unwrap().unwrap().ahead, 1);
         assert_eq!(db.queue_place(day, 3).unwrap(), None);
         // Tomorrow starts again at 1.
-        let next = db.join_queue(day.next_day().unwrap(), "Cy", "9Z", NOW).unwrap();
+        let next = db
+            .join_queue(day.next_day().unwrap(), "Cy", "9Z", NOW)
+            .unwrap();
         assert_eq!(next.number, 1);
     }
 

@@ -334,8 +334,11 @@ pub fn triage_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
         Err(errors) => return questions_page(ctx, 422, year, &req.form, errors),
     };
     let t = &ctx.app.config.triage;
-    let result = assess(t, &ctx.app.config.kiosk.session_minutes, &answers)
-        .map_err(|e| HandlerError::BadRequest(format!("The answers did not match the questions ({e}). Please start again.")))?;
+    let result = assess(t, &ctx.app.config.kiosk.session_minutes, &answers).map_err(|e| {
+        HandlerError::BadRequest(format!(
+            "The answers did not match the questions ({e}). Please start again."
+        ))
+    })?;
     let pathways = t.pathways_for(year).ok_or(HandlerError::NotFound)?;
     let options = answers
         .options
@@ -381,7 +384,11 @@ pub fn triage_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
 }
 
 /// The triage a form points at, if the token is well formed and known.
-fn find_triage(ctx: &mut Ctx<'_>, form: &Form, field: &str) -> Result<Option<(String, TriageSummary)>, HandlerError> {
+fn find_triage(
+    ctx: &mut Ctx<'_>,
+    form: &Form,
+    field: &str,
+) -> Result<Option<(String, TriageSummary)>, HandlerError> {
     let token = form.text(field);
     if !is_token(&token) {
         return Ok(None);
@@ -419,7 +426,10 @@ fn end_label(s: &Slot) -> String {
 }
 
 /// The free slots of `minutes` length from today on.
-fn open_slots(ctx: &mut Ctx<'_>, minutes: u16) -> Result<Vec<super::schedule::DaySlots>, HandlerError> {
+fn open_slots(
+    ctx: &mut Ctx<'_>,
+    minutes: u16,
+) -> Result<Vec<super::schedule::DaySlots>, HandlerError> {
     let k = &ctx.app.config.kiosk;
     let today = ctx.now.date();
     let last = today + Duration::days(i64::from(k.booking_days_ahead.max(1)) - 1);
@@ -449,9 +459,10 @@ fn slots_page(
     triage: Option<(String, TriageSummary)>,
     message: &str,
 ) -> Result<Response, HandlerError> {
-    let minutes = triage
-        .as_ref()
-        .map_or(ctx.app.config.kiosk.session_minutes.without_check, |(_, t)| t.minutes);
+    let minutes = triage.as_ref().map_or(
+        ctx.app.config.kiosk.session_minutes.without_check,
+        |(_, t)| t.minutes,
+    );
     let days = open_slots(ctx, minutes)?
         .into_iter()
         .map(|d| DayView {
@@ -538,9 +549,10 @@ fn details_page(
 /// `GET /book/details?slot=...[&triage=...]`: name and tutor group for the chosen time.
 pub fn book_details(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let triage = find_triage(ctx, &req.query, "triage")?;
-    let minutes = triage
-        .as_ref()
-        .map_or(ctx.app.config.kiosk.session_minutes.without_check, |(_, t)| t.minutes);
+    let minutes = triage.as_ref().map_or(
+        ctx.app.config.kiosk.session_minutes.without_check,
+        |(_, t)| t.minutes,
+    );
     let Ok(slot) = Slot::parse_key(&req.query.text("slot"), minutes) else {
         return slots_page(ctx, 422, triage, "Please choose a time.");
     };
@@ -575,16 +587,23 @@ struct DonePage {
 pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let form = &req.form;
     let triage = find_triage(ctx, form, "triage")?;
-    let minutes = triage
-        .as_ref()
-        .map_or(ctx.app.config.kiosk.session_minutes.without_check, |(_, t)| t.minutes);
+    let minutes = triage.as_ref().map_or(
+        ctx.app.config.kiosk.session_minutes.without_check,
+        |(_, t)| t.minutes,
+    );
     let Ok(slot) = Slot::parse_key(&form.text("slot"), minutes) else {
         return slots_page(ctx, 422, triage, "Please choose a time.");
     };
     let mut errors = Vec::new();
     let first_name = required(form, "first_name", "first name", MAX_NAME, &mut errors);
     let surname = required(form, "surname", "surname", MAX_NAME, &mut errors);
-    let tutor_group = required(form, "tutor_group", "tutor group", MAX_TUTOR_GROUP, &mut errors);
+    let tutor_group = required(
+        form,
+        "tutor_group",
+        "tutor group",
+        MAX_TUTOR_GROUP,
+        &mut errors,
+    );
     let token = triage.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
     if !errors.is_empty() {
         return details_page(ctx, 422, &slot, &token, form, errors);
@@ -640,7 +659,12 @@ struct CancelPage {
     errors: Vec<FieldError>,
 }
 
-fn cancel_page(ctx: &Ctx<'_>, status: u16, form: &Form, errors: Vec<FieldError>) -> Result<Response, HandlerError> {
+fn cancel_page(
+    ctx: &Ctx<'_>,
+    status: u16,
+    form: &Form,
+    errors: Vec<FieldError>,
+) -> Result<Response, HandlerError> {
     ctx.page(
         status,
         "cancel.html",
@@ -719,7 +743,12 @@ struct QueuePage {
     errors: Vec<FieldError>,
 }
 
-fn queue_page(ctx: &mut Ctx<'_>, status: u16, form: &Form, errors: Vec<FieldError>) -> Result<Response, HandlerError> {
+fn queue_page(
+    ctx: &mut Ctx<'_>,
+    status: u16,
+    form: &Form,
+    errors: Vec<FieldError>,
+) -> Result<Response, HandlerError> {
     let today = ctx.now.date();
     let waiting = ctx.db()?.queue_waiting(today)?;
     ctx.page(
@@ -763,12 +792,20 @@ pub fn queue_join(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerE
     let form = &req.form;
     let mut errors = Vec::new();
     let first_name = required(form, "first_name", "first name", MAX_NAME, &mut errors);
-    let tutor_group = required(form, "tutor_group", "tutor group", MAX_TUTOR_GROUP, &mut errors);
+    let tutor_group = required(
+        form,
+        "tutor_group",
+        "tutor group",
+        MAX_TUTOR_GROUP,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return queue_page(ctx, 422, form, errors);
     }
     let now = ctx.now;
-    let place = ctx.db()?.join_queue(now.date(), &first_name, &tutor_group, now)?;
+    let place = ctx
+        .db()?
+        .join_queue(now.date(), &first_name, &tutor_group, now)?;
     ctx.page(
         200,
         "queue_place.html",

@@ -201,7 +201,8 @@ mod tests {
         let s = settings();
         let m = SessionMinutes::default();
         // (year, options considered, answer index for every question, extra support, expected)
-        let table: &[(u8, &[(&str, Consideration)], usize, bool, Rag, u16)] = &[
+        type Row<'a> = (u8, &'a [(&'a str, Consideration)], usize, bool, Rag, u16);
+        let table: &[Row] = &[
             // Well prepared, no rules: Green, 20 minutes.
             (11, &[("a-levels", Definitely)], 0, false, Rag::Green, 20),
             (13, &[("university", Considering)], 0, false, Rag::Green, 20),
@@ -212,12 +213,47 @@ mod tests {
             // Lowest answers: Red.
             (11, &[("t-levels", Considering)], 2, false, Rag::Red, 60),
             // An apprenticeship considered is always Red, even fully prepared.
-            (11, &[("apprenticeship", Considering)], 0, false, Rag::Red, 60),
-            (11, &[("apprenticeship", Definitely)], 0, false, Rag::Red, 60),
-            (12, &[("degree-apprenticeship", Considering)], 0, false, Rag::Red, 60),
-            (7, &[("apprenticeship", Considering)], 0, false, Rag::Red, 60),
+            (
+                11,
+                &[("apprenticeship", Considering)],
+                0,
+                false,
+                Rag::Red,
+                60,
+            ),
+            (
+                11,
+                &[("apprenticeship", Definitely)],
+                0,
+                false,
+                Rag::Red,
+                60,
+            ),
+            (
+                12,
+                &[("degree-apprenticeship", Considering)],
+                0,
+                false,
+                Rag::Red,
+                60,
+            ),
+            (
+                7,
+                &[("apprenticeship", Considering)],
+                0,
+                false,
+                Rag::Red,
+                60,
+            ),
             // ...but not when it is marked "not considering".
-            (11, &[("apprenticeship", Not), ("a-levels", Definitely)], 0, false, Rag::Green, 20),
+            (
+                11,
+                &[("apprenticeship", Not), ("a-levels", Definitely)],
+                0,
+                false,
+                Rag::Green,
+                20,
+            ),
             // Asking for extra support is always Red.
             (11, &[("a-levels", Definitely)], 0, true, Rag::Red, 60),
             // Nothing considered is not a rule in the default file.
@@ -254,7 +290,11 @@ mod tests {
                 q.1 = *pick;
             }
             let r = assess(&s, &m, &a).unwrap();
-            assert_eq!((r.score, r.max_score, r.rag), (*score, 10, *rag), "{picks:?}");
+            assert_eq!(
+                (r.score, r.max_score, r.rag),
+                (*score, 10, *rag),
+                "{picks:?}"
+            );
         }
     }
 
@@ -297,7 +337,10 @@ mod tests {
         ));
         let mut a = answers(11, &[], 0, false);
         a.questions[0].1 = 7;
-        assert!(matches!(assess(&s, &m, &a), Err(TriageError::BadAnswer(_, 7))));
+        assert!(matches!(
+            assess(&s, &m, &a),
+            Err(TriageError::BadAnswer(_, 7))
+        ));
         let mut a = answers(8, &[], 0, false);
         a.questions.push(("how-to-apply".into(), 0));
         assert!(matches!(

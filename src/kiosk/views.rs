@@ -12,10 +12,22 @@ use tera::{Context, Tera};
 /// Every template, by name, with its built-in text.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../kiosk/templates/base.html")),
-    ("macros.html", include_str!("../../kiosk/templates/macros.html")),
-    ("start.html", include_str!("../../kiosk/templates/start.html")),
-    ("privacy.html", include_str!("../../kiosk/templates/privacy.html")),
-    ("triage_year.html", include_str!("../../kiosk/templates/triage_year.html")),
+    (
+        "macros.html",
+        include_str!("../../kiosk/templates/macros.html"),
+    ),
+    (
+        "start.html",
+        include_str!("../../kiosk/templates/start.html"),
+    ),
+    (
+        "privacy.html",
+        include_str!("../../kiosk/templates/privacy.html"),
+    ),
+    (
+        "triage_year.html",
+        include_str!("../../kiosk/templates/triage_year.html"),
+    ),
     (
         "triage_questions.html",
         include_str!("../../kiosk/templates/triage_questions.html"),
@@ -24,17 +36,38 @@ const TEMPLATES: &[(&str, &str)] = &[
         "triage_result.html",
         include_str!("../../kiosk/templates/triage_result.html"),
     ),
-    ("book_slots.html", include_str!("../../kiosk/templates/book_slots.html")),
+    (
+        "book_slots.html",
+        include_str!("../../kiosk/templates/book_slots.html"),
+    ),
     (
         "book_details.html",
         include_str!("../../kiosk/templates/book_details.html"),
     ),
-    ("book_done.html", include_str!("../../kiosk/templates/book_done.html")),
-    ("cancel.html", include_str!("../../kiosk/templates/cancel.html")),
-    ("cancel_done.html", include_str!("../../kiosk/templates/cancel_done.html")),
-    ("queue.html", include_str!("../../kiosk/templates/queue.html")),
-    ("queue_place.html", include_str!("../../kiosk/templates/queue_place.html")),
-    ("error.html", include_str!("../../kiosk/templates/error.html")),
+    (
+        "book_done.html",
+        include_str!("../../kiosk/templates/book_done.html"),
+    ),
+    (
+        "cancel.html",
+        include_str!("../../kiosk/templates/cancel.html"),
+    ),
+    (
+        "cancel_done.html",
+        include_str!("../../kiosk/templates/cancel_done.html"),
+    ),
+    (
+        "queue.html",
+        include_str!("../../kiosk/templates/queue.html"),
+    ),
+    (
+        "queue_place.html",
+        include_str!("../../kiosk/templates/queue_place.html"),
+    ),
+    (
+        "error.html",
+        include_str!("../../kiosk/templates/error.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.
@@ -115,7 +148,8 @@ impl Views {
         common: &Common<'_>,
         data: &T,
     ) -> Result<String, ViewError> {
-        let mut ctx = Context::from_serialize(data).map_err(|e| ViewError::Template(describe(&e)))?;
+        let mut ctx =
+            Context::from_serialize(data).map_err(|e| ViewError::Template(describe(&e)))?;
         ctx.insert("title", title);
         ctx.insert("school_name", common.school_name);
         ctx.insert("idle_seconds", &common.idle_seconds);
@@ -146,7 +180,10 @@ mod tests {
                 &serde_json::json!({"heading": "<script>alert(1)</script>", "message": "m"}),
             )
             .unwrap();
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+            "{html}"
+        );
         assert!(!html.contains("<script>alert"));
         assert!(html.contains("&lt;b&gt;School&lt;&#x2F;b&gt;"));
         assert!(html.contains("lang=\"en-GB\""));
@@ -167,7 +204,12 @@ mod tests {
             csrf: "t",
         };
         let html = v
-            .page("error.html", "x", &common, &serde_json::json!({"heading": "h"}))
+            .page(
+                "error.html",
+                "x",
+                &common,
+                &serde_json::json!({"heading": "h"}),
+            )
             .unwrap();
         assert!(html.contains("<p>Custom h</p>"));
     }
