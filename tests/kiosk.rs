@@ -1,813 +1,861 @@
 //! Drives the kiosk over real HTTP on a free loopback port, with a temporary database, and checks
 //! what ends up in SQLite.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Barrier};
-use std::time::Duration;
+/// Named so that `cargo test kiosk` runs every test here.
+mod kiosk_http {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Barrier};
+    use std::time::Duration;
 
-use rusqlite::Connection;
-use signpost::kiosk::{self, Clock, Handle, KioskConfig};
-use time::macros::datetime;
+    use rusqlite::Connection;
+    use signpost::kiosk::{self, Clock, Handle, KioskConfig};
+    use time::macros::datetime;
 
-/// Tuesday 1 December 2026, 08:00: the default kiosk.toml has the adviser in on Tuesdays
-/// 09:00-12:30 and 13:30-15:30.
-const NOW: time::PrimitiveDateTime = datetime!(2026-12-01 08:00);
+    /// Tuesday 1 December 2026, 08:00: the default kiosk.toml has the adviser in on Tuesdays
+    /// 09:00-12:30 and 13:30-15:30.
+    const NOW: time::PrimitiveDateTime = datetime!(2026-12-01 08:00);
 
-struct Kiosk {
-    handle: Option<Handle>,
-    dir: tempfile::TempDir,
-}
+    struct Kiosk {
+        handle: Option<Handle>,
+        dir: tempfile::TempDir,
+    }
 
-impl Kiosk {
-    fn start() -> Kiosk {
-        let dir = tempfile::tempdir().unwrap();
-        let handle = start_at(&dir.path().join("kiosk.db"), dir.path());
-        Kiosk {
-            handle: Some(handle),
-            dir,
+    impl Kiosk {
+        fn start() -> Kiosk {
+            let dir = tempfile::tempdir().unwrap();
+            let handle = start_at(&dir.path().join("kiosk.db"), dir.path());
+            Kiosk {
+                handle: Some(handle),
+                dir,
+            }
+        }
+
+        fn addr(&self) -> SocketAddr {
+            self.handle.as_ref().unwrap().addr()
+        }
+
+        fn db_path(&self) -> PathBuf {
+            self.dir.path().join("kiosk.db")
+        }
+
+        fn db(&self) -> Connection {
+            Connection::open(self.db_path()).unwrap()
+        }
+
+        fn browser(&self) -> Browser {
+            Browser::new(self.addr())
+        }
+
+        fn count(&self, sql: &str) -> i64 {
+            self.db().query_row(sql, [], |r| r.get(0)).unwrap()
         }
     }
 
-    fn addr(&self) -> SocketAddr {
-        self.handle.as_ref().unwrap().addr()
+    fn start_at(db: &Path, dir: &Path) -> Handle {
+        let site = dir.join("public");
+        std::fs::create_dir_all(site.join("guidance")).unwrap();
+        std::fs::write(site.join("index.html"), "<h1>Our careers programme</h1>").unwrap();
+        std::fs::write(site.join("style.css"), "body { color: black }").unwrap();
+        std::fs::write(dir.join("secret.txt"), "do not serve").unwrap();
+        let mut cfg = KioskConfig::new(db.to_path_buf());
+        cfg.listen = "127.0.0.1:0".parse().unwrap();
+        cfg.site_dir = site;
+        cfg.clock = Clock::Fixed(NOW);
+        kiosk::start(cfg).unwrap()
     }
 
-    fn db_path(&self) -> PathBuf {
-        self.dir.path().join("kiosk.db")
+    #[derive(Debug)]
+    struct Resp {
+        status: u16,
+        head: String,
+        body: String,
     }
 
-    fn db(&self) -> Connection {
-        Connection::open(self.db_path()).unwrap()
-    }
+    impl Resp {
+        fn header(&self, name: &str) -> Option<String> {
+            self.head.lines().find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+        }
 
-    fn browser(&self) -> Browser {
-        Browser::new(self.addr())
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        self.db().query_row(sql, [], |r| r.get(0)).unwrap()
-    }
-}
-
-fn start_at(db: &Path, dir: &Path) -> Handle {
-    let site = dir.join("public");
-    std::fs::create_dir_all(site.join("guidance")).unwrap();
-    std::fs::write(site.join("index.html"), "<h1>Our careers programme</h1>").unwrap();
-    std::fs::write(site.join("style.css"), "body { color: black }").unwrap();
-    std::fs::write(dir.join("secret.txt"), "do not serve").unwrap();
-    let mut cfg = KioskConfig::new(db.to_path_buf());
-    cfg.listen = "127.0.0.1:0".parse().unwrap();
-    cfg.site_dir = site;
-    cfg.clock = Clock::Fixed(NOW);
-    kiosk::start(cfg).unwrap()
-}
-
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        })
-    }
-
-    /// The value of the first `<input ... name="NAME" value="...">` in the page.
-    fn field(&self, name: &str) -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&needle)
-            .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
-            + needle.len();
-        let end = self.body[start..].find('"').unwrap() + start;
-        self.body[start..end].to_string()
-    }
-}
-
-/// Sends raw bytes and reads the whole response (every request asks the server to close).
-fn raw(addr: SocketAddr, bytes: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    s.write_all(bytes).unwrap();
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Resp {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+        /// The value of the first `<input ... name="NAME" value="...">` in the page.
+        fn field(&self, name: &str) -> String {
+            let needle = format!("name=\"{name}\" value=\"");
+            let start = self
+                .body
+                .find(&needle)
+                .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
+                + needle.len();
+            let end = self.body[start..].find('"').unwrap() + start;
+            self.body[start..end].to_string()
         }
     }
-    out
-}
 
-/// A browser: keeps the CSRF cookie the kiosk hands out.
-struct Browser {
-    addr: SocketAddr,
-    cookie: Option<String>,
-}
+    /// Sends raw bytes and reads the whole response (every request asks the server to close).
+    fn raw(addr: SocketAddr, bytes: &[u8]) -> Resp {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.write_all(bytes).unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Resp {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
 
-impl Browser {
-    fn new(addr: SocketAddr) -> Browser {
-        let mut b = Browser { addr, cookie: None };
+    fn enc(s: &str) -> String {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    /// A browser: keeps the CSRF cookie the kiosk hands out.
+    struct Browser {
+        addr: SocketAddr,
+        cookie: Option<String>,
+    }
+
+    impl Browser {
+        fn new(addr: SocketAddr) -> Browser {
+            let mut b = Browser { addr, cookie: None };
+            let r = b.get("/");
+            assert_eq!(r.status, 200);
+            b
+        }
+
+        fn remember(&mut self, r: &Resp) {
+            if let Some(c) = r.header("Set-Cookie") {
+                assert!(
+                    c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+                    "{c}"
+                );
+                self.cookie = c.split(';').next().map(str::to_string);
+            }
+        }
+
+        fn csrf(&self) -> String {
+            self.cookie
+                .as_ref()
+                .unwrap()
+                .split_once('=')
+                .unwrap()
+                .1
+                .to_string()
+        }
+
+        fn cookie_header(&self) -> String {
+            self.cookie
+                .as_ref()
+                .map(|c| format!("Cookie: {c}\r\n"))
+                .unwrap_or_default()
+        }
+
+        fn get(&mut self, path: &str) -> Resp {
+            let req = format!(
+                "GET {path} HTTP/1.1\r\nHost: kiosk\r\n{}Connection: close\r\n\r\n",
+                self.cookie_header()
+            );
+            let r = raw(self.addr, req.as_bytes());
+            self.remember(&r);
+            r
+        }
+
+        /// POSTs pairs (encoded here) plus the CSRF field.
+        fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+            let mut body = format!("csrf={}", self.csrf());
+            for (n, v) in fields {
+                body.push_str(&format!("&{}={}", enc(n), enc(v)));
+            }
+            self.post_raw(path, body.as_bytes())
+        }
+
+        fn post_raw(&mut self, path: &str, body: &[u8]) -> Resp {
+            let mut req = format!(
+                "POST {path} HTTP/1.1\r\nHost: kiosk\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                self.cookie_header(),
+                body.len()
+            )
+            .into_bytes();
+            req.extend_from_slice(body);
+            let r = raw(self.addr, &req);
+            self.remember(&r);
+            r
+        }
+    }
+
+    /// Year 11 answers: every readiness question answered with `answer` (0 = most ready).
+    fn year11_answers(apprenticeship: &str, answer: &str, extra: &str) -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = vec![("year".into(), "11".into())];
+        for (id, c) in [
+            ("a-levels", "definitely"),
+            ("t-levels", "not"),
+            ("college-course", "considering"),
+            ("apprenticeship", apprenticeship),
+            ("employment-training", "not"),
+        ] {
+            f.push((format!("opt_{id}"), c.into()));
+        }
+        for q in [
+            "know-options",
+            "entry-requirements",
+            "how-to-apply",
+            "talked-to-someone",
+            "how-sure",
+        ] {
+            f.push((format!("q_{q}"), answer.into()));
+        }
+        f.push(("extra_support".into(), extra.into()));
+        f
+    }
+
+    fn post_pairs(b: &mut Browser, path: &str, pairs: &[(String, String)]) -> Resp {
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(a, c)| (a.as_str(), c.as_str()))
+            .collect();
+        b.post(path, &refs)
+    }
+
+    #[test]
+    fn start_screen_is_safe_for_a_kiosk() {
+        let k = Kiosk::start();
+        let mut b = Browser {
+            addr: k.addr(),
+            cookie: None,
+        };
         let r = b.get("/");
         assert_eq!(r.status, 200);
-        b
-    }
-
-    fn remember(&mut self, r: &Resp) {
-        if let Some(c) = r.header("Set-Cookie") {
-            assert!(
-                c.contains("HttpOnly") && c.contains("SameSite=Strict"),
-                "{c}"
-            );
-            self.cookie = c.split(';').next().map(str::to_string);
-        }
-    }
-
-    fn csrf(&self) -> String {
-        self.cookie
-            .as_ref()
-            .unwrap()
-            .split_once('=')
-            .unwrap()
-            .1
-            .to_string()
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookie
-            .as_ref()
-            .map(|c| format!("Cookie: {c}\r\n"))
-            .unwrap_or_default()
-    }
-
-    fn get(&mut self, path: &str) -> Resp {
-        let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: kiosk\r\n{}Connection: close\r\n\r\n",
-            self.cookie_header()
-        );
-        let r = raw(self.addr, req.as_bytes());
-        self.remember(&r);
-        r
-    }
-
-    /// POSTs pairs (encoded here) plus the CSRF field.
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut body = format!("csrf={}", self.csrf());
-        for (n, v) in fields {
-            body.push_str(&format!("&{}={}", enc(n), enc(v)));
-        }
-        self.post_raw(path, body.as_bytes())
-    }
-
-    fn post_raw(&mut self, path: &str, body: &[u8]) -> Resp {
-        let mut req = format!(
-            "POST {path} HTTP/1.1\r\nHost: kiosk\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-            self.cookie_header(),
-            body.len()
-        )
-        .into_bytes();
-        req.extend_from_slice(body);
-        let r = raw(self.addr, &req);
-        self.remember(&r);
-        r
-    }
-}
-
-/// Year 11 answers: every readiness question answered with `answer` (0 = most ready).
-fn year11_answers(apprenticeship: &str, answer: &str, extra: &str) -> Vec<(String, String)> {
-    let mut f: Vec<(String, String)> = vec![("year".into(), "11".into())];
-    for (id, c) in [
-        ("a-levels", "definitely"),
-        ("t-levels", "not"),
-        ("college-course", "considering"),
-        ("apprenticeship", apprenticeship),
-        ("employment-training", "not"),
-    ] {
-        f.push((format!("opt_{id}"), c.into()));
-    }
-    for q in [
-        "know-options",
-        "entry-requirements",
-        "how-to-apply",
-        "talked-to-someone",
-        "how-sure",
-    ] {
-        f.push((format!("q_{q}"), answer.into()));
-    }
-    f.push(("extra_support".into(), extra.into()));
-    f
-}
-
-fn post_pairs(b: &mut Browser, path: &str, pairs: &[(String, String)]) -> Resp {
-    let refs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(a, c)| (a.as_str(), c.as_str()))
-        .collect();
-    b.post(path, &refs)
-}
-
-#[test]
-fn start_screen_is_safe_for_a_kiosk() {
-    let k = Kiosk::start();
-    let mut b = Browser {
-        addr: k.addr(),
-        cookie: None,
-    };
-    let r = b.get("/");
-    assert_eq!(r.status, 200);
-    assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
-    assert!(r.header("Content-Security-Policy").is_some());
-    assert!(r.body.contains("<html lang=\"en-GB\">"));
-    assert!(r.body.contains("Skip to main content"));
-    for text in [
-        "Quick careers check",
-        "Book a guidance session",
-        "Join today's drop-in queue",
-        "Read our careers programme",
-        "what we keep and why",
-    ] {
-        assert!(r.body.contains(text), "{text}");
-    }
-    // Privacy notice comes before the first action.
-    assert!(r.body.find("what we keep").unwrap() < r.body.find("href=\"/triage\"").unwrap());
-    // Every other page returns to the start when idle, even without JavaScript.
-    let r = b.get("/triage");
-    assert!(r
-        .body
-        .contains("<noscript><meta http-equiv=\"refresh\" content=\"60;url=/\"></noscript>"));
-    assert!(r.body.contains("data-idle=\"60\""));
-    for path in ["/assets/kiosk.css", "/assets/kiosk.js"] {
-        let r = b.get(path);
-        assert_eq!(r.status, 200);
         assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
+        assert!(r.header("Content-Security-Policy").is_some());
+        assert!(r.body.contains("<html lang=\"en-GB\">"));
+        assert!(r.body.contains("Skip to main content"));
+        for text in [
+            "Quick careers check",
+            "Book a guidance session",
+            "Join today's drop-in queue",
+            "Read our careers programme",
+            "what we keep and why",
+        ] {
+            assert!(r.body.contains(text), "{text}");
+        }
+        // Privacy notice comes before the first action.
+        assert!(r.body.find("what we keep").unwrap() < r.body.find("href=\"/triage\"").unwrap());
+        // Every other page returns to the start when idle, even without JavaScript.
+        let r = b.get("/triage");
+        assert!(r
+            .body
+            .contains("<noscript><meta http-equiv=\"refresh\" content=\"60;url=/\"></noscript>"));
+        assert!(r.body.contains("data-idle=\"60\""));
+        for path in ["/assets/kiosk.css", "/assets/kiosk.js"] {
+            let r = b.get(path);
+            assert_eq!(r.status, 200);
+            assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
+        }
     }
-}
 
-#[test]
-fn triage_then_booking_then_cancel() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
+    #[test]
+    fn triage_then_booking_then_cancel() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
 
-    // Step 1 and 2 of the check.
-    let r = b.get("/triage");
-    assert!(r.body.contains("<legend>Which year are you in?</legend>"));
-    let r = b.get("/triage/questions?year=11");
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("<legend>Do an apprenticeship</legend>"));
-    assert!(r
-        .body
-        .contains("<label for=\"opt_apprenticeship-considering\">Considering</label>"));
+        // Step 1 and 2 of the check.
+        let r = b.get("/triage");
+        assert!(r.body.contains("<legend>Which year are you in?</legend>"));
+        let r = b.get("/triage/questions?year=11");
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("<legend>Do an apprenticeship</legend>"));
+        assert!(r
+            .body
+            .contains("<label for=\"opt_apprenticeship-considering\">Considering</label>"));
 
-    // Considering an apprenticeship: always Red, 60 minutes, whatever the answers.
-    let r = post_pairs(&mut b, "/triage", &year11_answers("considering", "0", "no"));
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("rag-red"));
-    assert!(r.body.contains("Red</p>"));
-    assert!(r.body.contains("Book a 60-minute session"));
-    let token = r.field("triage");
-    let (rag, minutes, year, extra): (String, i64, i64, i64) = k
-        .db()
-        .query_row(
-            "SELECT rag, minutes, year_group, extra_support FROM triage WHERE token = ?1",
-            [&token],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!((rag.as_str(), minutes, year, extra), ("red", 60, 11, 0));
-    assert_eq!(k.count("SELECT COUNT(*) FROM triage_option"), 5);
-    assert_eq!(k.count("SELECT COUNT(*) FROM triage_answer"), 5);
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM triage_option WHERE option_id = 'apprenticeship' AND consideration = 'considering'"),
-        1
-    );
+        // Considering an apprenticeship: always Red, 60 minutes, whatever the answers.
+        let r = post_pairs(&mut b, "/triage", &year11_answers("considering", "0", "no"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("rag-red"));
+        assert!(r.body.contains("Red</p>"));
+        assert!(r.body.contains("Book a 60-minute session"));
+        let token = r.field("triage");
+        let (rag, minutes, year, extra): (String, i64, i64, i64) = k
+            .db()
+            .query_row(
+                "SELECT rag, minutes, year_group, extra_support FROM triage WHERE token = ?1",
+                [&token],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!((rag.as_str(), minutes, year, extra), ("red", 60, 11, 0));
+        assert_eq!(k.count("SELECT COUNT(*) FROM triage_option"), 5);
+        assert_eq!(k.count("SELECT COUNT(*) FROM triage_answer"), 5);
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM triage_option WHERE option_id = 'apprenticeship' AND consideration = 'considering'"),
+            1
+        );
 
-    // Free 60-minute slots.
-    let r = b.get(&format!("/book?triage={token}"));
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("Tuesday 1 December"));
-    assert!(r.body.contains("value=\"2026-12-01T09:00\">09:00 to 10:00"));
-    // 12:00 would run past 12:30.
-    assert!(!r.body.contains("value=\"2026-12-01T12:00\""));
+        // Free 60-minute slots.
+        let r = b.get(&format!("/book?triage={token}"));
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Tuesday 1 December"));
+        assert!(r.body.contains("value=\"2026-12-01T09:00\">09:00 to 10:00"));
+        // 12:00 would run past 12:30.
+        assert!(!r.body.contains("value=\"2026-12-01T12:00\""));
 
-    let r = b.get(&format!(
-        "/book/details?slot=2026-12-01T09%3A00&triage={token}"
-    ));
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r
-        .body
-        .contains("<label for=\"first_name\">First name</label>"));
-    let form_id = r.field("form_id");
-    let fields = [
-        ("slot", "2026-12-01T09:00"),
-        ("triage", token.as_str()),
-        ("form_id", form_id.as_str()),
-        ("first_name", "Ada"),
-        ("surname", "Lovelace"),
-        ("tutor_group", "11L"),
-    ];
-    let r = b.post("/book", &fields);
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("You are booked in"));
-    let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
-    let reference = r.body[start..start + 6].to_string();
-
-    let (day, s, e, first, linked): (String, i64, i64, String, i64) = k
-        .db()
-        .query_row(
-            "SELECT b.day, b.start_min, b.end_min, b.first_name, t.token = ?2
-             FROM booking b JOIN triage t ON t.id = b.triage_id WHERE b.reference = ?1",
-            [&reference, &token],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .unwrap();
-    assert_eq!(
-        (day.as_str(), s, e, first.as_str(), linked),
-        ("2026-12-01", 540, 600, "Ada", 1)
-    );
-
-    // Pressing the button again (same form) does not book twice.
-    let again = b.post("/book", &fields);
-    assert_eq!(again.status, 200);
-    assert!(again.body.contains(&reference));
-    assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 1);
-
-    // The slot is gone for the next student, including overlapping starts.
-    let mut other = k.browser();
-    let r = other.get("/book");
-    assert!(!r.body.contains("value=\"2026-12-01T09:00\""));
-    assert!(!r.body.contains("value=\"2026-12-01T09:30\""));
-    assert!(r.body.contains("value=\"2026-12-01T10:00\""));
-
-    // Cancel: the surname must match.
-    let r = b.post(
-        "/book/cancel",
-        &[("reference", &reference), ("surname", "Babbage")],
-    );
-    assert_eq!(r.status, 422);
-    assert!(r
-        .body
-        .contains("We could not find a booking with that reference and surname"));
-    assert!(r.body.contains("value=\"Babbage\""));
-    let lower = reference.to_lowercase();
-    let r = b.post(
-        "/book/cancel",
-        &[("reference", &lower), ("surname", "lovelace")],
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("Your booking is cancelled"));
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM booking WHERE cancelled_at IS NOT NULL"),
-        1
-    );
-}
-
-#[test]
-fn green_amber_and_extra_support_results() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "no"));
-    assert!(
-        r.body.contains("Green</p>") && r.body.contains("20-minute"),
-        "{}",
-        r.body
-    );
-    let r = post_pairs(&mut b, "/triage", &year11_answers("not", "1", "no"));
-    assert!(r.body.contains("Amber</p>") && r.body.contains("30-minute"));
-    let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "yes"));
-    assert!(r.body.contains("Red</p>") && r.body.contains("60-minute"));
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM triage WHERE extra_support = 1 AND rag = 'red'"),
-        1
-    );
-}
-
-#[test]
-fn missing_answers_reshow_the_form_with_answers_kept() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let mut answers = year11_answers("considering", "1", "no");
-    answers.retain(|(n, _)| n != "q_how-sure" && n != "extra_support");
-    let r = post_pairs(&mut b, "/triage", &answers);
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("There is a problem"));
-    assert!(r
-        .body
-        .contains("Choose an answer: How sure do you feel about your next step?"));
-    assert!(r.body.contains("Choose yes or no for extra support"));
-    assert!(r.body.contains("value=\"considering\" checked"));
-    assert!(r
-        .body
-        .contains("id=\"q_know-options-1\" name=\"q_know-options\" value=\"1\" checked"));
-    assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 0);
-
-    // A bad year goes back to step 1.
-    let r = b.get("/triage/questions?year=14");
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("Choose your year group"));
-
-    // Booking details: errors next to the fields, other answers kept.
-    let r = b.get("/book/details?slot=2026-12-01T10%3A00");
-    let form_id = r.field("form_id");
-    let r = b.post(
-        "/book",
-        &[
-            ("slot", "2026-12-01T10:00"),
-            ("form_id", &form_id),
-            ("first_name", "Grace"),
-            ("surname", "   "),
-            ("tutor_group", "9H"),
-        ],
-    );
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("id=\"surname-error\""));
-    assert!(r.body.contains("Enter your surname"));
-    assert!(r.body.contains("value=\"Grace\""));
-    assert!(r.body.contains("value=\"9H\""));
-    assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 0);
-}
-
-#[test]
-fn direct_booking_uses_the_default_length() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let r = b.get("/book");
-    assert!(r.body.contains("Sessions are 30 minutes long"));
-    assert!(r.body.contains("value=\"2026-12-01T12:00\">12:00 to 12:30"));
-    let r = b.get("/book/details?slot=2026-12-01T13%3A30");
-    let form_id = r.field("form_id");
-    let r = b.post(
-        "/book",
-        &[
-            ("slot", "2026-12-01T13:30"),
-            ("triage", ""),
-            ("form_id", &form_id),
-            ("first_name", "Alan"),
-            ("surname", "Turing"),
-            ("tutor_group", "12T"),
-        ],
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM booking WHERE start_min = 810 AND end_min = 840 AND triage_id IS NULL"),
-        1
-    );
-    // A slot outside the adviser's hours is refused even if posted directly.
-    let r = b.post(
-        "/book",
-        &[
-            ("slot", "2026-12-01T18:00"),
-            ("first_name", "Alan"),
-            ("surname", "Turing"),
-            ("tutor_group", "12T"),
-        ],
-    );
-    assert_eq!(r.status, 409);
-    assert!(r.body.contains("no longer available"));
-}
-
-#[test]
-fn drop_in_queue_shows_places_not_names() {
-    let k = Kiosk::start();
-    let mut a = k.browser();
-    let r = a.post(
-        "/queue",
-        &[("first_name", "Zebedee"), ("tutor_group", "8Q")],
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("id=\"ticket-number\">1<"));
-    assert!(r.body.contains("You are next."));
-    let mut b = k.browser();
-    let r = b.post(
-        "/queue",
-        &[("first_name", "Yolanda"), ("tutor_group", "9R")],
-    );
-    assert!(r.body.contains("id=\"ticket-number\">2<"));
-    assert!(r.body.contains("There is 1 person ahead of you."));
-    assert!(!r.body.contains("Zebedee"));
-
-    let r = b.get("/queue");
-    assert!(r.body.contains("2 people are waiting right now."));
-    assert!(!r.body.contains("Zebedee") && !r.body.contains("Yolanda"));
-    let r = b.get("/queue/place?number=2");
-    assert!(r.body.contains("There is 1 person ahead of you."));
-    assert!(!r.body.contains("Zebedee") && !r.body.contains("Yolanda"));
-    let r = b.get("/queue/place?number=9");
-    assert_eq!(r.status, 422);
-    assert!(r
-        .body
-        .contains("There is no number 9 in today&#x27;s queue"));
-
-    let r = b.post("/queue", &[("first_name", ""), ("tutor_group", "9R")]);
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("Enter your first name"));
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM queue_entry WHERE day = '2026-12-01'"),
-        2
-    );
-}
-
-#[test]
-fn csrf_is_required_for_every_post() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    // No token in the form.
-    let r = b.post_raw("/queue", b"first_name=Eve&tutor_group=7E");
-    assert_eq!(r.status, 403);
-    assert!(r.body.contains("This page has expired"));
-    // A token from another browser.
-    let other = k.browser();
-    let body = format!("csrf={}&first_name=Eve&tutor_group=7E", other.csrf());
-    let r = b.post_raw("/queue", body.as_bytes());
-    assert_eq!(r.status, 403);
-    // No cookie at all.
-    let mut fresh = Browser {
-        addr: k.addr(),
-        cookie: None,
-    };
-    let r = fresh.post_raw("/book/cancel", body.as_bytes());
-    assert_eq!(r.status, 403);
-    assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 0);
-}
-
-#[test]
-fn names_are_stored_as_typed_and_always_escaped() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let r = b.get("/book/details?slot=2026-12-01T11%3A00");
-    let form_id = r.field("form_id");
-    let script = "<script>alert('x')</script>";
-    let sql = "Robert'); DROP TABLE booking;--";
-    let r = b.post(
-        "/book",
-        &[
-            ("slot", "2026-12-01T11:00"),
-            ("form_id", &form_id),
-            ("first_name", script),
-            ("surname", sql),
-            ("tutor_group", "\"><img src=x>"),
-        ],
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert!(!r.body.contains("<script>alert"));
-    assert!(!r.body.contains("<img src=x>"));
-    assert!(r
-        .body
-        .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2F;script&gt;"));
-    let (first, surname): (String, String) = k
-        .db()
-        .query_row("SELECT first_name, surname FROM booking", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!(first, script);
-    assert_eq!(surname, sql);
-
-    // Invalid UTF-8 is kept as text (with replacement characters), never an error.
-    let mut bytes = format!("csrf={}&first_name=%FF%FEJo&tutor_group=", b.csrf()).into_bytes();
-    bytes.extend_from_slice(b"\xff7A");
-    let r = b.post_raw("/queue", &bytes);
-    assert_eq!(r.status, 200, "{}", r.body);
-    let name: String = k
-        .db()
-        .query_row("SELECT first_name FROM queue_entry", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(name, "\u{FFFD}\u{FFFD}Jo");
-
-    // Re-shown forms escape what was typed, too.
-    let r = b.post("/queue", &[("first_name", script), ("tutor_group", "")]);
-    assert_eq!(r.status, 422);
-    assert!(!r.body.contains("<script>alert"));
-}
-
-#[test]
-fn bodies_over_64kb_get_413() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let big = format!("csrf={}&first_name={}", b.csrf(), "a".repeat(100 * 1024));
-    let r = b.post_raw("/queue", big.as_bytes());
-    assert_eq!(r.status, 413);
-    assert!(r.body.contains("too long"));
-    assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 0);
-
-    // A forged, enormous Content-Length is refused without reading or allocating it.
-    let req = "POST /queue HTTP/1.1\r\nHost: kiosk\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 900000000000\r\n\r\nfirst_name=x";
-    let mut s = TcpStream::connect(k.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(req.as_bytes()).unwrap();
-    let mut buf = [0u8; 64];
-    let n = s.read(&mut buf).unwrap();
-    assert!(String::from_utf8_lossy(&buf[..n]).contains(" 413 "));
-    drop(s);
-
-    // Chunked bodies are capped while reading.
-    let mut chunked = format!(
-        "POST /queue HTTP/1.1\r\nHost: kiosk\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-        b.cookie.clone().unwrap()
-    );
-    for _ in 0..80 {
-        chunked.push_str(&format!("400\r\n{}\r\n", "b".repeat(1024)));
-    }
-    chunked.push_str("0\r\n\r\n");
-    let r = raw(k.addr(), chunked.as_bytes());
-    assert_eq!(r.status, 413);
-
-    assert_eq!(b.get("/").status, 200);
-}
-
-#[test]
-fn unknown_paths_are_a_friendly_404() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let r = b.get("/admin.php");
-    assert_eq!(r.status, 404);
-    assert!(r.body.contains("Page not found"));
-    assert!(r.body.contains("Back to the start"));
-    assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
-    let r = b.get("/book/");
-    assert_eq!(r.status, 404);
-    let r = b.post_raw("/privacy", b"");
-    assert_eq!(r.status, 405);
-}
-
-#[test]
-fn the_careers_site_is_served_read_only() {
-    let k = Kiosk::start();
-    let mut b = k.browser();
-    let r = b.get("/site/index.html");
-    assert_eq!(r.status, 200);
-    assert_eq!(
-        r.header("Content-Type").as_deref(),
-        Some("text/html; charset=utf-8")
-    );
-    assert!(r.body.contains("Our careers programme"));
-    let r = b.get("/site/style.css");
-    assert_eq!(
-        r.header("Content-Type").as_deref(),
-        Some("text/css; charset=utf-8")
-    );
-    assert_eq!(b.get("/site/").status, 200);
-    assert_eq!(b.get("/site").status, 303);
-    for bad in [
-        "/site/../secret.txt",
-        "/site/%2e%2e/secret.txt",
-        "/site/..%2fsecret.txt",
-        "/site/guidance/../../secret.txt",
-        "/site/%2e%2e/kiosk.db",
-    ] {
-        let r = b.get(bad);
-        assert_eq!(r.status, 404, "{bad}");
-        assert!(!r.body.contains("do not serve"));
-    }
-}
-
-#[test]
-fn fifty_students_race_for_one_slot_and_one_wins() {
-    let k = Kiosk::start();
-    let addr = k.addr();
-    let barrier = Arc::new(Barrier::new(50));
-    let threads: Vec<_> = (0..50)
-        .map(|i| {
-            let barrier = Arc::clone(&barrier);
-            std::thread::spawn(move || {
-                let mut b = Browser::new(addr);
-                let r = b.get("/book/details?slot=2026-12-01T14%3A00");
-                assert_eq!(r.status, 200);
-                let form_id = r.field("form_id");
-                let name = format!("Student{i}");
-                barrier.wait();
-                let r = b.post(
-                    "/book",
-                    &[
-                        ("slot", "2026-12-01T14:00"),
-                        ("form_id", &form_id),
-                        ("first_name", &name),
-                        ("surname", "Racer"),
-                        ("tutor_group", "10R"),
-                    ],
-                );
-                r.status
-            })
-        })
-        .collect();
-    let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        49,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        k.count("SELECT COUNT(*) FROM booking WHERE day = '2026-12-01' AND start_min = 840"),
-        1
-    );
-}
-
-#[test]
-fn data_survives_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosk.db");
-    let handle = start_at(&db, dir.path());
-    let mut b = Browser::new(handle.addr());
-    let r = b.get("/book/details?slot=2026-12-01T09%3A00");
-    let form_id = r.field("form_id");
-    let r = b.post(
-        "/book",
-        &[
+        let r = b.get(&format!(
+            "/book/details?slot=2026-12-01T09%3A00&triage={token}"
+        ));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r
+            .body
+            .contains("<label for=\"first_name\">First name</label>"));
+        let form_id = r.field("form_id");
+        let fields = [
             ("slot", "2026-12-01T09:00"),
-            ("form_id", &form_id),
-            ("first_name", "Mary"),
-            ("surname", "Somerville"),
-            ("tutor_group", "13S"),
-        ],
-    );
-    assert_eq!(r.status, 200);
-    let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
-    let reference = r.body[start..start + 6].to_string();
-    b.post("/queue", &[("first_name", "Mary"), ("tutor_group", "13S")]);
-    handle.shutdown();
+            ("triage", token.as_str()),
+            ("form_id", form_id.as_str()),
+            ("first_name", "Ada"),
+            ("surname", "Lovelace"),
+            ("tutor_group", "11L"),
+        ];
+        let r = b.post("/book", &fields);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("You are booked in"));
+        let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
+        let reference = r.body[start..start + 6].to_string();
 
-    let handle = start_at(&db, dir.path());
-    let mut b = Browser::new(handle.addr());
-    let r = b.get("/book");
-    assert!(!r.body.contains("value=\"2026-12-01T09:00\""));
-    let r = b.get("/queue");
-    assert!(r.body.contains("1 person is waiting right now."));
-    let r = b.post(
-        "/book/cancel",
-        &[("reference", &reference), ("surname", "Somerville")],
-    );
-    assert_eq!(r.status, 200);
-    handle.shutdown();
+        let (day, s, e, first, linked): (String, i64, i64, String, i64) = k
+            .db()
+            .query_row(
+                "SELECT b.day, b.start_min, b.end_min, b.first_name, t.token = ?2
+                 FROM booking b JOIN triage t ON t.id = b.triage_id WHERE b.reference = ?1",
+                [&reference, &token],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (day.as_str(), s, e, first.as_str(), linked),
+            ("2026-12-01", 540, 600, "Ada", 1)
+        );
 
-    let conn = Connection::open(&db).unwrap();
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 1);
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-}
+        // Pressing the button again (same form) does not book twice.
+        let again = b.post("/book", &fields);
+        assert_eq!(again.status, 200);
+        assert!(again.body.contains(&reference));
+        assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 1);
 
-#[test]
-fn a_damaged_database_stops_the_start_with_a_clear_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kiosk.db");
-    std::fs::write(&db, vec![7u8; 10_000]).unwrap();
-    let mut cfg = KioskConfig::new(db);
-    cfg.listen = "127.0.0.1:0".parse().unwrap();
-    let err = kiosk::start(cfg).err().expect("must refuse").to_string();
-    assert!(err.contains("damaged"), "{err}");
-}
+        // The slot is gone for the next student, including overlapping starts.
+        let mut other = k.browser();
+        let r = other.get("/book");
+        assert!(!r.body.contains("value=\"2026-12-01T09:00\""));
+        assert!(!r.body.contains("value=\"2026-12-01T09:30\""));
+        assert!(r.body.contains("value=\"2026-12-01T10:00\""));
 
-#[test]
-fn garbage_and_slow_clients_do_not_stop_the_server() {
-    let k = Kiosk::start();
-    let addr = k.addr();
-    for junk in [
-        &b"GARBAGE\r\n\r\n"[..],
-        b"\x00\x01\x02\xff\xfe\r\n\r\n",
-        b"GET / HTTP/9.9\r\nHost\r\n\r\n",
-        b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        b"POST /queue HTTP/1.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n",
-        b"\r\n\r\n\r\n",
-    ] {
-        let mut s = TcpStream::connect(addr).unwrap();
+        // Cancel: the surname must match.
+        let r = b.post(
+            "/book/cancel",
+            &[("reference", &reference), ("surname", "Babbage")],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r
+            .body
+            .contains("We could not find a booking with that reference and surname"));
+        assert!(r.body.contains("value=\"Babbage\""));
+        let lower = reference.to_lowercase();
+        let r = b.post(
+            "/book/cancel",
+            &[("reference", &lower), ("surname", "lovelace")],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("Your booking is cancelled"));
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM booking WHERE cancelled_at IS NOT NULL"),
+            1
+        );
+    }
+
+    #[test]
+    fn green_amber_and_extra_support_results() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "no"));
+        assert!(
+            r.body.contains("Green</p>") && r.body.contains("20-minute"),
+            "{}",
+            r.body
+        );
+        let r = post_pairs(&mut b, "/triage", &year11_answers("not", "1", "no"));
+        assert!(r.body.contains("Amber</p>") && r.body.contains("30-minute"));
+        let r = post_pairs(&mut b, "/triage", &year11_answers("not", "0", "yes"));
+        assert!(r.body.contains("Red</p>") && r.body.contains("60-minute"));
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM triage WHERE extra_support = 1 AND rag = 'red'"),
+            1
+        );
+    }
+
+    #[test]
+    fn missing_answers_reshow_the_form_with_answers_kept() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let mut answers = year11_answers("considering", "1", "no");
+        answers.retain(|(n, _)| n != "q_how-sure" && n != "extra_support");
+        let r = post_pairs(&mut b, "/triage", &answers);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("There is a problem"));
+        assert!(r
+            .body
+            .contains("Choose an answer: How sure do you feel about your next step?"));
+        assert!(r.body.contains("Choose yes or no for extra support"));
+        assert!(r.body.contains("value=\"considering\" checked"));
+        assert!(r
+            .body
+            .contains("id=\"q_know-options-1\" name=\"q_know-options\" value=\"1\" checked"));
+        assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 0);
+
+        // A bad year goes back to step 1.
+        let r = b.get("/triage/questions?year=14");
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Choose your year group"));
+
+        // Booking details: errors next to the fields, other answers kept.
+        let r = b.get("/book/details?slot=2026-12-01T10%3A00");
+        let form_id = r.field("form_id");
+        let r = b.post(
+            "/book",
+            &[
+                ("slot", "2026-12-01T10:00"),
+                ("form_id", &form_id),
+                ("first_name", "Grace"),
+                ("surname", "   "),
+                ("tutor_group", "9H"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("id=\"surname-error\""));
+        assert!(r.body.contains("Enter your surname"));
+        assert!(r.body.contains("value=\"Grace\""));
+        assert!(r.body.contains("value=\"9H\""));
+        assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 0);
+    }
+
+    #[test]
+    fn direct_booking_uses_the_default_length() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/book");
+        assert!(r.body.contains("Sessions are 30 minutes long"));
+        assert!(r.body.contains("value=\"2026-12-01T12:00\">12:00 to 12:30"));
+        let r = b.get("/book/details?slot=2026-12-01T13%3A30");
+        let form_id = r.field("form_id");
+        let r = b.post(
+            "/book",
+            &[
+                ("slot", "2026-12-01T13:30"),
+                ("triage", ""),
+                ("form_id", &form_id),
+                ("first_name", "Alan"),
+                ("surname", "Turing"),
+                ("tutor_group", "12T"),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM booking WHERE start_min = 810 AND end_min = 840 AND triage_id IS NULL"),
+            1
+        );
+        // A slot outside the adviser's hours is refused even if posted directly.
+        let r = b.post(
+            "/book",
+            &[
+                ("slot", "2026-12-01T18:00"),
+                ("first_name", "Alan"),
+                ("surname", "Turing"),
+                ("tutor_group", "12T"),
+            ],
+        );
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("no longer available"));
+    }
+
+    #[test]
+    fn drop_in_queue_shows_places_not_names() {
+        let k = Kiosk::start();
+        let mut a = k.browser();
+        let r = a.post(
+            "/queue",
+            &[("first_name", "Zebedee"), ("tutor_group", "8Q")],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("id=\"ticket-number\">1<"));
+        assert!(r.body.contains("You are next."));
+        let mut b = k.browser();
+        let r = b.post(
+            "/queue",
+            &[("first_name", "Yolanda"), ("tutor_group", "9R")],
+        );
+        assert!(r.body.contains("id=\"ticket-number\">2<"));
+        assert!(r.body.contains("There is 1 person ahead of you."));
+        assert!(!r.body.contains("Zebedee"));
+
+        let r = b.get("/queue");
+        assert!(r.body.contains("2 people are waiting right now."));
+        assert!(!r.body.contains("Zebedee") && !r.body.contains("Yolanda"));
+        let r = b.get("/queue/place?number=2");
+        assert!(r.body.contains("There is 1 person ahead of you."));
+        assert!(!r.body.contains("Zebedee") && !r.body.contains("Yolanda"));
+        let r = b.get("/queue/place?number=9");
+        assert_eq!(r.status, 422);
+        assert!(r
+            .body
+            .contains("There is no number 9 in today&#x27;s queue"));
+
+        let r = b.post("/queue", &[("first_name", ""), ("tutor_group", "9R")]);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Enter your first name"));
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM queue_entry WHERE day = '2026-12-01'"),
+            2
+        );
+    }
+
+    #[test]
+    fn csrf_is_required_for_every_post() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        // No token in the form.
+        let r = b.post_raw("/queue", b"first_name=Eve&tutor_group=7E");
+        assert_eq!(r.status, 403);
+        assert!(r.body.contains("This page has expired"));
+        // A token from another browser.
+        let other = k.browser();
+        let body = format!("csrf={}&first_name=Eve&tutor_group=7E", other.csrf());
+        let r = b.post_raw("/queue", body.as_bytes());
+        assert_eq!(r.status, 403);
+        // No cookie at all.
+        let mut fresh = Browser {
+            addr: k.addr(),
+            cookie: None,
+        };
+        let r = fresh.post_raw("/book/cancel", body.as_bytes());
+        assert_eq!(r.status, 403);
+        assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 0);
+    }
+
+    #[test]
+    fn names_are_stored_as_typed_and_always_escaped() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/book/details?slot=2026-12-01T11%3A00");
+        let form_id = r.field("form_id");
+        let script = "<script>alert('x')</script>";
+        let sql = "Robert'); DROP TABLE booking;--";
+        let r = b.post(
+            "/book",
+            &[
+                ("slot", "2026-12-01T11:00"),
+                ("form_id", &form_id),
+                ("first_name", script),
+                ("surname", sql),
+                ("tutor_group", "\"><img src=x>"),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.body.contains("<script>alert"));
+        assert!(!r.body.contains("<img src=x>"));
+        assert!(r
+            .body
+            .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;&#x2F;script&gt;"));
+        let (first, surname): (String, String) = k
+            .db()
+            .query_row("SELECT first_name, surname FROM booking", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(first, script);
+        assert_eq!(surname, sql);
+
+        // Invalid UTF-8 is kept as text (with replacement characters), never an error.
+        let mut bytes = format!("csrf={}&first_name=%FF%FEJo&tutor_group=", b.csrf()).into_bytes();
+        bytes.extend_from_slice(b"\xff7A");
+        let r = b.post_raw("/queue", &bytes);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let name: String = k
+            .db()
+            .query_row("SELECT first_name FROM queue_entry", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "\u{FFFD}\u{FFFD}Jo");
+
+        // Re-shown forms escape what was typed, too.
+        let r = b.post("/queue", &[("first_name", script), ("tutor_group", "")]);
+        assert_eq!(r.status, 422);
+        assert!(!r.body.contains("<script>alert"));
+    }
+
+    #[test]
+    fn bodies_over_64kb_get_413() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let big = format!("csrf={}&first_name={}", b.csrf(), "a".repeat(100 * 1024));
+        let r = b.post_raw("/queue", big.as_bytes());
+        assert_eq!(r.status, 413);
+        assert!(r.body.contains("too long"));
+        assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 0);
+
+        // A forged, enormous Content-Length is refused without reading or allocating it.
+        let req = "POST /queue HTTP/1.1\r\nHost: kiosk\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 900000000000\r\n\r\nfirst_name=x";
+        let mut s = TcpStream::connect(k.addr()).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.write_all(junk).unwrap();
-        let _ = s.shutdown(std::net::Shutdown::Write);
-        let _ = s.read_to_end(&mut Vec::new());
+        s.write_all(req.as_bytes()).unwrap();
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).contains(" 413 "));
+        drop(s);
+
+        // Chunked bodies are capped while reading.
+        let mut chunked = format!(
+            "POST /queue HTTP/1.1\r\nHost: kiosk\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            b.cookie.clone().unwrap()
+        );
+        for _ in 0..80 {
+            chunked.push_str(&format!("400\r\n{}\r\n", "b".repeat(1024)));
+        }
+        chunked.push_str("0\r\n\r\n");
+        let r = raw(k.addr(), chunked.as_bytes());
+        assert_eq!(r.status, 413);
+
+        assert_eq!(b.get("/").status, 200);
+    }
+
+    #[test]
+    fn unknown_paths_are_a_friendly_404() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/admin.php");
+        assert_eq!(r.status, 404);
+        assert!(r.body.contains("Page not found"));
+        assert!(r.body.contains("Back to the start"));
+        assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
+        let r = b.get("/book/");
+        assert_eq!(r.status, 404);
+        let r = b.post_raw("/privacy", b"");
+        assert_eq!(r.status, 405);
+    }
+
+    #[test]
+    fn the_careers_site_is_served_read_only() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/site/index.html");
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("Content-Type").as_deref(),
+            Some("text/html; charset=utf-8")
+        );
+        assert!(r.body.contains("Our careers programme"));
+        let r = b.get("/site/style.css");
+        assert_eq!(
+            r.header("Content-Type").as_deref(),
+            Some("text/css; charset=utf-8")
+        );
+        assert_eq!(b.get("/site/").status, 200);
+        assert_eq!(b.get("/site").status, 303);
+        for bad in [
+            "/site/../secret.txt",
+            "/site/%2e%2e/secret.txt",
+            "/site/..%2fsecret.txt",
+            "/site/guidance/../../secret.txt",
+            "/site/%2e%2e/kiosk.db",
+        ] {
+            let r = b.get(bad);
+            assert_eq!(r.status, 404, "{bad}");
+            assert!(!r.body.contains("do not serve"));
+        }
+    }
+
+    #[test]
+    fn fifty_students_race_for_one_slot_and_one_wins() {
+        let k = Kiosk::start();
+        let addr = k.addr();
+        let barrier = Arc::new(Barrier::new(50));
+        let threads: Vec<_> = (0..50)
+            .map(|i| {
+                let barrier = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    let mut b = Browser::new(addr);
+                    let r = b.get("/book/details?slot=2026-12-01T14%3A00");
+                    assert_eq!(r.status, 200);
+                    let form_id = r.field("form_id");
+                    let name = format!("Student{i}");
+                    barrier.wait();
+                    let r = b.post(
+                        "/book",
+                        &[
+                            ("slot", "2026-12-01T14:00"),
+                            ("form_id", &form_id),
+                            ("first_name", &name),
+                            ("surname", "Racer"),
+                            ("tutor_group", "10R"),
+                        ],
+                    );
+                    r.status
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            49,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM booking WHERE day = '2026-12-01' AND start_min = 840"),
+            1
+        );
+    }
+
+    #[test]
+    fn data_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosk.db");
+        let handle = start_at(&db, dir.path());
+        let mut b = Browser::new(handle.addr());
+        let r = b.get("/book/details?slot=2026-12-01T09%3A00");
+        let form_id = r.field("form_id");
+        let r = b.post(
+            "/book",
+            &[
+                ("slot", "2026-12-01T09:00"),
+                ("form_id", &form_id),
+                ("first_name", "Mary"),
+                ("surname", "Somerville"),
+                ("tutor_group", "13S"),
+            ],
+        );
+        assert_eq!(r.status, 200);
+        let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
+        let reference = r.body[start..start + 6].to_string();
+        b.post("/queue", &[("first_name", "Mary"), ("tutor_group", "13S")]);
+        handle.shutdown();
+
+        let handle = start_at(&db, dir.path());
+        let mut b = Browser::new(handle.addr());
+        let r = b.get("/book");
+        assert!(!r.body.contains("value=\"2026-12-01T09:00\""));
+        let r = b.get("/queue");
+        assert!(r.body.contains("1 person is waiting right now."));
+        let r = b.post(
+            "/book/cancel",
+            &[("reference", &reference), ("surname", "Somerville")],
+        );
+        assert_eq!(r.status, 200);
+        handle.shutdown();
+
+        let conn = Connection::open(&db).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_damaged_database_stops_the_start_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosk.db");
+        std::fs::write(&db, vec![7u8; 10_000]).unwrap();
+        let mut cfg = KioskConfig::new(db);
+        cfg.listen = "127.0.0.1:0".parse().unwrap();
+        let err = kiosk::start(cfg).err().expect("must refuse").to_string();
+        assert!(err.contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn garbage_and_slow_clients_do_not_stop_the_server() {
+        let k = Kiosk::start();
+        let addr = k.addr();
+        for junk in [
+            &b"GARBAGE\r\n\r\n"[..],
+            b"\x00\x01\x02\xff\xfe\r\n\r\n",
+            b"GET / HTTP/9.9\r\nHost\r\n\r\n",
+            b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"POST /queue HTTP/1.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n",
+            b"\r\n\r\n\r\n",
+        ] {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            s.write_all(junk).unwrap();
+            let _ = s.shutdown(std::net::Shutdown::Write);
+            let _ = s.read_to_end(&mut Vec::new());
+            assert_eq!(
+                raw(
+                    addr,
+                    b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
+                )
+                .status,
+                200
+            );
+        }
+        // A very long target and too many headers are refused.
+        let long = format!(
+            "GET /{} HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
+            "a".repeat(5000)
+        );
+        assert_eq!(raw(addr, long.as_bytes()).status, 414);
+        let mut many = String::from("GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n");
+        for i in 0..100 {
+            many.push_str(&format!("X-H{i}: v\r\n"));
+        }
+        many.push_str("\r\n");
+        assert_eq!(raw(addr, many.as_bytes()).status, 431);
+
+        // Clients that stall half-way through their headers or bodies hold no more than what they
+        // took; everyone else is still served.
+        let mut stalled = Vec::new();
+        for _ in 0..8 {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: k\r\nX-Slow: ")
+                .unwrap();
+            stalled.push(s);
+        }
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(b"POST /queue HTTP/1.1\r\nHost: k\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nfirst_name=").unwrap();
+        stalled.push(s);
+        std::thread::sleep(Duration::from_millis(300));
+        for _ in 0..10 {
+            assert_eq!(
+                raw(
+                    addr,
+                    b"GET /queue HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
+                )
+                .status,
+                200
+            );
+        }
+        drop(stalled);
         assert_eq!(
             raw(
                 addr,
@@ -817,65 +865,20 @@ fn garbage_and_slow_clients_do_not_stop_the_server() {
             200
         );
     }
-    // A very long target and too many headers are refused.
-    let long = format!(
-        "GET /{} HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
-        "a".repeat(5000)
-    );
-    assert_eq!(raw(addr, long.as_bytes()).status, 414);
-    let mut many = String::from("GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n");
-    for i in 0..100 {
-        many.push_str(&format!("X-H{i}: v\r\n"));
-    }
-    many.push_str("\r\n");
-    assert_eq!(raw(addr, many.as_bytes()).status, 431);
 
-    // Clients that stall half-way through their headers or bodies hold no more than what they
-    // took; everyone else is still served.
-    let mut stalled = Vec::new();
-    for _ in 0..8 {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.write_all(b"GET / HTTP/1.1\r\nHost: k\r\nX-Slow: ")
-            .unwrap();
-        stalled.push(s);
-    }
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(b"POST /queue HTTP/1.1\r\nHost: k\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nfirst_name=").unwrap();
-    stalled.push(s);
-    std::thread::sleep(Duration::from_millis(300));
-    for _ in 0..10 {
-        assert_eq!(
-            raw(
+    #[test]
+    fn the_server_is_rebuilt_when_its_accept_loop_fails() {
+        let k = Kiosk::start();
+        let handle = k.handle.as_ref().unwrap();
+        let addr = k.addr();
+        handle.break_accept_loop().unwrap();
+        for _ in 0..10 {
+            let r = raw(
                 addr,
-                b"GET /queue HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
-            )
-            .status,
-            200
-        );
+                b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
+            );
+            assert_eq!(r.status, 200);
+        }
+        assert!(handle.rebuilds() >= 1, "the accept loop was not rebuilt");
     }
-    drop(stalled);
-    assert_eq!(
-        raw(
-            addr,
-            b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n"
-        )
-        .status,
-        200
-    );
-}
-
-#[test]
-fn the_server_is_rebuilt_when_its_accept_loop_fails() {
-    let k = Kiosk::start();
-    let handle = k.handle.as_ref().unwrap();
-    let addr = k.addr();
-    handle.break_accept_loop().unwrap();
-    for _ in 0..10 {
-        let r = raw(
-            addr,
-            b"GET / HTTP/1.1\r\nHost: k\r\nConnection: close\r\n\r\n",
-        );
-        assert_eq!(r.status, 200);
-    }
-    assert!(handle.rebuilds() >= 1, "the accept loop was not rebuilt");
 }

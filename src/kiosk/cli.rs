@@ -126,3 +126,55 @@ pub fn run_action(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn add_then_list_and_refuse_backwards_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("k.db");
+        let clock = Clock::Fixed(datetime!(2026-11-30 12:00));
+        let add = |from: &str, to: &str| {
+            run_action(
+                KioskAction::Availability {
+                    action: AvailabilityAction::Add {
+                        date: date!(2026 - 12 - 01),
+                        from: from.parse().unwrap(),
+                        to: to.parse().unwrap(),
+                    },
+                },
+                &db,
+                dir.path(),
+                clock,
+            )
+        };
+        add("09:00", "12:00").unwrap();
+        assert!(matches!(
+            add("12:00", "09:00"),
+            Err(CliError::Backwards { .. })
+        ));
+        let list = KioskAction::Availability {
+            action: AvailabilityAction::List,
+        };
+        run_action(list, &db, dir.path(), clock).unwrap();
+        let rows = Store::init(&db)
+            .unwrap()
+            .open()
+            .unwrap()
+            .availability_between(date!(2026 - 12 - 01), date!(2026 - 12 - 01))
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].window.start, rows[0].window.end), (540, 720));
+    }
+
+    #[test]
+    fn command_line_values_are_checked() {
+        assert!(parse_date("2026-12-01").is_ok());
+        assert!(parse_date("01/12/2026").is_err());
+        assert!(parse_time("9:00").is_ok());
+        assert!(parse_time("9am").is_err());
+    }
+}

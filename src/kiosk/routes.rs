@@ -243,6 +243,11 @@ fn status_words(status: u16) -> (&'static str, &'static str) {
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.
 pub fn dispatch(app: &App, db: &mut Option<Db>, req: &Request) -> Response {
+    dispatch_in(ROUTES, app, db, req)
+}
+
+/// [`dispatch`] over any table (tests use one with a handler that panics).
+fn dispatch_in(table: &[Route], app: &App, db: &mut Option<Db>, req: &Request) -> Response {
     let (csrf, fresh) = http::csrf_for(req);
     let mut ctx = Ctx {
         app,
@@ -250,7 +255,7 @@ pub fn dispatch(app: &App, db: &mut Option<Db>, req: &Request) -> Response {
         csrf: &csrf,
         now: app.clock.now(),
     };
-    let mut resp = route_request(&mut ctx, req);
+    let mut resp = route_request(table, &mut ctx, req);
     if fresh {
         resp.headers
             .push(("Set-Cookie".into(), http::csrf_set_cookie(&csrf)));
@@ -271,15 +276,12 @@ pub fn status_page(app: &App, status: u16) -> Response {
     ctx.error_page(status, heading, message)
 }
 
-fn route_request(ctx: &mut Ctx<'_>, req: &Request) -> Response {
+fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response {
     let method = match req.method {
         Method::Head => Method::Get,
         m => m,
     };
-    let on_path: Vec<&Route> = ROUTES
-        .iter()
-        .filter(|r| r.path.matches(&req.path))
-        .collect();
+    let on_path: Vec<&Route> = table.iter().filter(|r| r.path.matches(&req.path)).collect();
     let Some(route) = on_path.iter().find(|r| r.method == method) else {
         let status = if on_path.is_empty() { 404 } else { 405 };
         let (h, m) = status_words(status);
@@ -466,6 +468,26 @@ mod tests {
                 .iter()
                 .any(|(n, v)| n == "Set-Cookie" && v.contains("HttpOnly; SameSite=Strict")));
         }
+    }
+
+    fn panics(_: &mut Ctx<'_>, _: &Request) -> Result<Response, HandlerError> {
+        panic!("a bug in a handler")
+    }
+
+    #[test]
+    fn a_panicking_handler_gives_a_500_page_and_the_dispatcher_carries_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let mut db = None;
+        let table = [
+            route(Get, Exact("/boom"), Student, panics),
+            route(Get, Exact("/"), Student, student::start),
+        ];
+        let boom = request(Get, "/boom", None, "");
+        let r = dispatch_in(&table, &app, &mut db, &boom);
+        assert_eq!(r.status, 500);
+        let fine = request(Get, "/", None, "");
+        assert_eq!(dispatch_in(&table, &app, &mut db, &fine).status, 200);
     }
 
     #[test]
