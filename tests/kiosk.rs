@@ -841,10 +841,14 @@ mod kiosk_http {
                 .unwrap();
             stalled.push(s);
         }
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.write_all(b"POST /queue HTTP/1.1\r\nHost: k\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nfirst_name=").unwrap();
-        stalled.push(s);
+        // More stalled bodies than there are workers.
+        for _ in 0..6 {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"POST /queue HTTP/1.1\r\nHost: k\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nfirst_name=").unwrap();
+            stalled.push(s);
+        }
         std::thread::sleep(Duration::from_millis(300));
+        let began = std::time::Instant::now();
         for _ in 0..10 {
             assert_eq!(
                 raw(
@@ -855,6 +859,11 @@ mod kiosk_http {
                 200
             );
         }
+        assert!(
+            began.elapsed() < Duration::from_secs(15),
+            "stalled clients held the workers for {:?}",
+            began.elapsed()
+        );
         drop(stalled);
         assert_eq!(
             raw(

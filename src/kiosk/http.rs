@@ -333,6 +333,18 @@ pub enum ReadOutcome {
     Failed,
 }
 
+/// True when reading this request's body could block: tiny_http has already buffered bodies of up
+/// to 1 KB, and requests without a length or chunked encoding have none.
+pub fn body_may_stall(rq: &tiny_http::Request) -> bool {
+    match rq.body_length() {
+        Some(n) => n > 1024,
+        None => rq
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Transfer-Encoding")),
+    }
+}
+
 /// Reads the body through `.take()`, after checking the declared length.
 pub fn read_body(mut rq: tiny_http::Request) -> ReadOutcome {
     if let Some(declared) = rq.body_length() {

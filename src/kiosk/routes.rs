@@ -230,6 +230,10 @@ fn status_words(status: u16) -> (&'static str, &'static str) {
             "That was too much to send",
             "What you entered is too long for the kiosk. Please start again with shorter answers.",
         ),
+        408 => (
+            "That took too long",
+            "The kiosk waited too long for your answers. Please start again.",
+        ),
         414 | 431 => (
             "Something went wrong",
             "The address was too long for the kiosk. Please start again.",

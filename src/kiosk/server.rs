@@ -6,18 +6,19 @@
 //!   runs out of file descriptors). We keep our own handle on the listening socket; when a worker
 //!   sees the error, a new tiny_http server is built on the same socket (with a growing pause if it
 //!   keeps failing), and the old one is drained of requests already read before it is dropped.
-//! - It has no socket timeouts and does not expose the socket. Headers are read by tiny_http's own
-//!   per-connection threads, so a slow client ties up one of those, not a worker; a client that
-//!   stops half-way through a body can hold a worker, so bodies are capped at 64 KB and there are
-//!   several workers. The kiosk listens on loopback, where the only client is the kiosk browser.
+//! - It has no socket timeouts and does not expose the socket. Headers (and bodies up to 1 KB) are
+//!   read by tiny_http's own per-connection threads, so a slow client ties up one of those, not a
+//!   worker. A larger body is read on a helper thread that a worker waits on for at most a few
+//!   seconds (see [`read_body_with_deadline`]), so stalled clients cannot hold every worker.
+//!   Writes cannot be timed out: a client that stops reading a large response holds its worker.
 //! - Its per-connection thread pool is unbounded; binding to loopback keeps the clients to this PC.
 //! - No header or body limits: see [`super::http`].
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,10 @@ const POLL: Duration = Duration::from_millis(200);
 const RETIRE_AFTER: Duration = Duration::from_secs(30);
 /// Longest pause between attempts to rebuild a failing server.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// How long a worker waits for a request body before leaving it to a helper thread.
+const BODY_DEADLINE: Duration = Duration::from_secs(5);
+/// Most helper threads reading slow bodies at once.
+const MAX_BODY_READERS: usize = 32;
 
 /// State shared by the workers.
 pub struct Shared {
@@ -204,6 +209,46 @@ fn handle(app: &App, db: &mut Option<Db>, rq: tiny_http::Request) {
     }
 }
 
+/// Bodies being read by helper threads right now (across all kiosks in the process).
+static BODY_READERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Reads a body that may arrive slowly on a helper thread, waiting at most [`BODY_DEADLINE`].
+///
+/// tiny_http cannot time out a socket read, so a client that stops sending half-way through a
+/// body would hold a worker for as long as it stays connected. Here the worker gives up after the
+/// deadline and goes back to serving; the helper answers 408 whenever the body finally arrives or
+/// the client goes away. At most [`MAX_BODY_READERS`] helpers exist; beyond that, requests with
+/// such bodies get 503. Returns `None` when the request has been dealt with elsewhere.
+fn read_body_with_deadline(app: &App, rq: tiny_http::Request) -> Option<ReadOutcome> {
+    if BODY_READERS.fetch_add(1, Ordering::SeqCst) >= MAX_BODY_READERS {
+        BODY_READERS.fetch_sub(1, Ordering::SeqCst);
+        http::refuse_huge(rq, routes::status_page(app, 503));
+        return None;
+    }
+    let too_slow = routes::status_page(app, 408).with_header("Connection", "close");
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("kiosk-body".into())
+        .spawn(move || {
+            let outcome = http::read_body(rq);
+            BODY_READERS.fetch_sub(1, Ordering::SeqCst);
+            if let Err(mpsc::SendError(late)) = tx.send(outcome) {
+                match late {
+                    ReadOutcome::Ready(rq, _) | ReadOutcome::TooLarge(rq) => {
+                        let _ = rq.respond(too_slow.into_tiny());
+                    }
+                    ReadOutcome::Refused(rq) => http::refuse_huge(rq, too_slow),
+                    ReadOutcome::Failed => {}
+                }
+            }
+        });
+    if spawned.is_err() {
+        BODY_READERS.fetch_sub(1, Ordering::SeqCst);
+        return None;
+    }
+    rx.recv_timeout(BODY_DEADLINE).ok()
+}
+
 fn serve(app: &App, db: &mut Option<Db>, rq: tiny_http::Request) {
     let (method, target, headers) = match http::head(&rq) {
         Head::Ok {
@@ -217,7 +262,15 @@ fn serve(app: &App, db: &mut Option<Db>, rq: tiny_http::Request) {
             return;
         }
     };
-    match http::read_body(rq) {
+    let outcome = if http::body_may_stall(&rq) {
+        match read_body_with_deadline(app, rq) {
+            Some(outcome) => outcome,
+            None => return,
+        }
+    } else {
+        http::read_body(rq)
+    };
+    match outcome {
         ReadOutcome::Ready(rq, body) => {
             let req = Request::new(method, &target, &headers, &body);
             let resp = routes::dispatch(app, db, &req);

@@ -629,7 +629,7 @@ impl Db {
             return Ok(None);
         }
         tx.execute(
-            "UPDATE booking SET cancelled_at = ?2 WHERE id = ?1",
+            "UPDATE booking SET cancelled_at = ?2, form_id = NULL WHERE id = ?1",
             params![id, now_text(now)],
         )?;
         tx.commit()?;
