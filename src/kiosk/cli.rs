@@ -1,7 +1,7 @@
 //! `signpost kiosk availability add|list`: lets staff set the adviser's availability from the
 //! command line until the staff pages exist.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use time::Date;
 
@@ -18,6 +18,11 @@ pub enum KioskAction {
         /// What to do.
         #[command(subcommand)]
         action: AvailabilityAction,
+    },
+    /// Write a consistent copy of the database to a new file; safe while the kiosk runs.
+    Backup {
+        /// The file to create, e.g. kiosk-2026-12-01.db (it must not exist yet).
+        to: PathBuf,
     },
 }
 
@@ -57,6 +62,9 @@ pub enum CliError {
     /// The config is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The backup file is already there.
+    #[error("{0} already exists; choose a new file name for the backup")]
+    Exists(String),
     /// The times make no sense.
     #[error("--to ({to}) must be after --from ({from})")]
     Backwards {
@@ -74,9 +82,19 @@ pub fn run_action(
     config_dir: &Path,
     clock: Clock,
 ) -> Result<(), CliError> {
-    let KioskAction::Availability { action } = action;
     let store = Store::init(db)?;
     let now = clock.now();
+    let action = match action {
+        KioskAction::Availability { action } => action,
+        KioskAction::Backup { to } => {
+            if to.exists() {
+                return Err(CliError::Exists(to.display().to_string()));
+            }
+            store.open()?.backup_to(&to)?;
+            println!("Backed up {} to {}.", db.display(), to.display());
+            return Ok(());
+        }
+    };
     match action {
         AvailabilityAction::Add { date, from, to } => {
             if to <= from {
@@ -168,6 +186,25 @@ mod tests {
             .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].window.start, rows[0].window.end), (540, 720));
+    }
+
+    #[test]
+    fn backup_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("k.db");
+        let to = dir.path().join("copy.db");
+        let clock = Clock::Fixed(datetime!(2026-11-30 12:00));
+        let backup = || {
+            run_action(
+                KioskAction::Backup { to: to.clone() },
+                &db,
+                dir.path(),
+                clock,
+            )
+        };
+        backup().unwrap();
+        assert!(to.is_file());
+        assert!(matches!(backup(), Err(CliError::Exists(_))));
     }
 
     #[test]
