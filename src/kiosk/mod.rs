@@ -54,6 +54,21 @@ pub struct KioskArgs {
     /// for any file it lacks).
     #[arg(long, default_value = "kiosk", global = true)]
     pub config: PathBuf,
+    /// Pretend it is always this local time, e.g. 2026-12-01T08:00 (for automated tests).
+    #[arg(long, hide = true, value_parser = parse_now)]
+    pub now: Option<PrimitiveDateTime>,
+}
+
+fn parse_now(s: &str) -> Result<PrimitiveDateTime, String> {
+    let slot =
+        domain::Slot::parse_key(s, 1).map_err(|_| format!("`{s}` is not like 2026-12-01T08:00"))?;
+    let t = time::Time::from_hms(
+        (slot.start.minutes() / 60) as u8,
+        (slot.start.minutes() % 60) as u8,
+        0,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(PrimitiveDateTime::new(slot.day, t))
 }
 
 /// Where "now" comes from: the computer's clock in local time, or a fixed moment for tests.
@@ -227,7 +242,10 @@ pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
 /// `signpost kiosk ...`: runs a subcommand, or starts the server and serves until stopped.
 pub fn run(args: KioskArgs) -> Result<(), String> {
     // Read the local time offset first, while this is the only thread.
-    let clock = Clock::system();
+    let clock = match args.now {
+        Some(t) => Clock::Fixed(t),
+        None => Clock::system(),
+    };
     if let Some(action) = args.action {
         return cli::run_action(action, &args.db, &args.config, clock).map_err(|e| e.to_string());
     }
