@@ -668,6 +668,9 @@ mod kiosk_http {
             Some("text/html; charset=utf-8")
         );
         assert!(r.body.contains("Our careers programme"));
+        // In kiosk mode there is no Back button: every page gets a way back to the start.
+        assert!(r.body.contains("<a href=\"/\""));
+        assert!(r.body.contains("Back to the careers room start"));
         let r = b.get("/site/style.css");
         assert_eq!(
             r.header("Content-Type").as_deref(),

@@ -4,7 +4,10 @@
 // 2. Show the "Print my slip" button and make it print.
 (function () {
   "use strict";
-  var seconds = parseInt(document.body.getAttribute("data-idle"), 10);
+  // Kiosk pages carry the idle time on <body>; careers-site pages on this script's own tag.
+  var own = document.currentScript;
+  var seconds = parseInt(document.body.getAttribute("data-idle") ||
+    (own && own.getAttribute("data-idle")), 10);
   if (seconds > 0) {
     var timer = null;
     var reset = function () {

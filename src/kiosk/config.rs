@@ -445,7 +445,7 @@ pub fn parse_kiosk(file: &str, src: &str) -> Result<KioskSettings, ConfigError> 
     if k.school_name.trim().is_empty() {
         return Err(c.fail("school_name", "school_name", "must not be empty"));
     }
-    c.range("idle_timeout_seconds", k.idle_timeout_seconds, 10, 3600)?;
+    c.range("idle_timeout_seconds", k.idle_timeout_seconds, 1, 3600)?;
     c.range("booking_days_ahead", k.booking_days_ahead.into(), 1, 90)?;
     c.range("slot_step_minutes", k.slot_step_minutes.into(), 5, 120)?;
     c.range("retention_days", k.retention_days.into(), 30, 3650)?;
@@ -603,7 +603,7 @@ mod tests {
         let e = parse_kiosk("k", src).unwrap_err().to_string();
         assert!(e.contains("availability[0].to") && e.contains("k:5"), "{e}");
 
-        let src = "school_name = \"A\"\nidle_timeout_seconds = 1\n";
+        let src = "school_name = \"A\"\nidle_timeout_seconds = 0\n";
         let e = parse_kiosk("k", src).unwrap_err().to_string();
         assert!(e.contains("k:2: `idle_timeout_seconds`"), "{e}");
 

@@ -370,7 +370,10 @@ fn site_index(_: &mut Ctx<'_>, _: &Request) -> Result<Response, HandlerError> {
 fn site_file(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let rest = req.path.strip_prefix("/site/").unwrap_or("");
     match site_files::open(&ctx.app.site_dir, rest) {
-        Some(resp) => Ok(resp),
+        Some(resp) => Ok(site_files::with_kiosk_bar(
+            resp,
+            ctx.app.config.kiosk.idle_timeout_seconds,
+        )),
         None if rest.is_empty() || rest == "index.html" => Ok(ctx.error_page(
             404,
             "The careers programme is not here yet",

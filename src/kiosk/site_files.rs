@@ -104,6 +104,49 @@ pub fn open(root: &Path, url_path: &str) -> Option<Response> {
     })
 }
 
+/// Largest page that gets the kiosk bar added (bigger ones are sent as they are).
+const MAX_BAR_PAGE: usize = 4 * 1024 * 1024;
+
+/// Adds a "back to the start" bar and the idle reset to a page of the careers site.
+///
+/// In kiosk mode the browser has no address bar or Back button, so without this a student who
+/// opens the programme could not get back to the kiosk, and the page would stay on screen for the
+/// next student. The file on disk is not changed.
+pub fn with_kiosk_bar(resp: Response, idle_seconds: u32) -> Response {
+    if !resp.content_type.starts_with("text/html") {
+        return resp;
+    }
+    let Body::File(mut file, len) = resp.body else {
+        return resp;
+    };
+    let mut html = String::new();
+    if len > MAX_BAR_PAGE || std::io::Read::read_to_string(&mut file, &mut html).is_err() {
+        return Response {
+            body: Body::File(file, len),
+            ..resp
+        };
+    }
+    let bar = format!(
+        "<nav aria-label=\"Careers room kiosk\" style=\"position:sticky;bottom:0;z-index:2147483647;\
+         margin:0;padding:8px 16px;background:#12355b;border-top:4px solid #ffdd00;\
+         font:700 18px/1.4 system-ui,sans-serif\"><a href=\"/\" style=\"display:inline-block;\
+         min-height:44px;padding:10px 4px;color:#ffffff;text-decoration:underline\">Back to the \
+         careers room start</a></nav><script src=\"/assets/kiosk.js\" defer \
+         data-idle=\"{idle_seconds}\"></script>"
+    );
+    let at = html
+        .to_ascii_lowercase()
+        .rfind("</body>")
+        .unwrap_or(html.len());
+    html.insert_str(at, &bar);
+    Response {
+        status: resp.status,
+        content_type: resp.content_type,
+        body: Body::Bytes(html.into_bytes()),
+        headers: resp.headers,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +203,23 @@ mod tests {
         ] {
             assert_eq!(resolve(&root, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn pages_get_a_way_back_to_the_kiosk() {
+        let (_d, root) = site();
+        std::fs::write(root.join("p.html"), "<html><body><p>x</p></BODY></html>").unwrap();
+        let r = with_kiosk_bar(open(&root, "p.html").unwrap(), 60);
+        let Body::Bytes(b) = r.body else {
+            panic!("not rewritten")
+        };
+        let html = String::from_utf8(b).unwrap();
+        let bar = html.find("Back to the careers room start").unwrap();
+        assert!(bar > html.find("<p>x</p>").unwrap() && bar < html.find("</BODY>").unwrap());
+        assert!(html.contains("data-idle=\"60\""));
+        // Other files are left alone.
+        let css = with_kiosk_bar(open(&root, "style.css").unwrap(), 60);
+        assert!(matches!(css.body, Body::File(..)));
     }
 
     #[cfg(unix)]
