@@ -331,6 +331,37 @@ export function formatViolations(pageName, violations) {
     .join('\n');
 }
 
+/**
+ * How wide the page is compared with its viewport: { width, limit, wide }, where `wide` names
+ * the deepest elements that reach past the right edge, by their box or by their own content
+ * (a long word in a heading, say). The page scrolls sideways when width > limit.
+ */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    const width = document.documentElement.scrollWidth;
+    if (width <= limit) return { width, limit, wide: [] };
+    const found = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const spills =
+        el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+      if (r.right > limit + 0.5 || (spills && r.left + el.scrollWidth > limit + 0.5)) found.push(el);
+    }
+    const deepest = found.filter((el) => !found.some((o) => o !== el && el.contains(o)));
+    const wide = deepest.slice(0, 10).map((el) => {
+      const name =
+        el.tagName.toLowerCase() +
+        (el.id ? `#${el.id}` : '') +
+        (el.classList.length ? `.${[...el.classList].join('.')}` : '');
+      const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      return `${name}${text ? ` "${text}"` : ''}`;
+    });
+    return { width, limit, wide };
+  });
+}
+
 /** Saves a full-page screenshot as tests/browser/screenshots/<name>.png and returns its path. */
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -375,9 +406,10 @@ export async function startSite() {
 
 /**
  * Starts `signpost kiosk` on a free loopback port with a new database in `workDir`, serving the
- * built site in `siteDir`, and waits until it answers HTTP. Returns { url, child, output, stop }.
+ * built site in `siteDir` (and, if given, settings from `configDir`), and waits until it answers
+ * HTTP. Returns { url, port, child, output, stop }.
  */
-export async function startKiosk({ workDir, siteDir, timeoutMs = 30_000 }) {
+export async function startKiosk({ workDir, siteDir, configDir, timeoutMs = 30_000 }) {
   requireBinary();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
@@ -390,6 +422,7 @@ export async function startKiosk({ workDir, siteDir, timeoutMs = 30_000 }) {
     '--site',
     siteDir,
   ];
+  if (configDir) args.push('--config', configDir);
   const child = spawn(SIGNPOST_BIN, args, { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { VIEWPORTS, closePage, newPage, sitePath, startSite } from './helpers.mjs';
+import {
+  VIEWPORTS,
+  closePage,
+  newPage,
+  sidewaysOverflow,
+  sitePath,
+  startSite,
+} from './helpers.mjs';
 
 let site;
 
@@ -22,33 +29,10 @@ test('no page scrolls sideways at 320 px wide', { timeout: 10 * 60_000 }, async 
   try {
     for (const url of site.crawl.pages) {
       await page.goto(url, { waitUntil: 'load' });
-      const result = await page.evaluate((limit) => {
-        const width = document.documentElement.scrollWidth;
-        if (width <= limit) return { width, wide: [] };
-        // The deepest elements that reach past the edge, by their box or by their own content
-        // (a long word in a heading, say).
-        const found = [];
-        for (const el of document.body.querySelectorAll('*')) {
-          const r = el.getBoundingClientRect();
-          if (r.width === 0 && r.height === 0) continue;
-          const spills = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
-          if (r.right > limit + 0.5 || (spills && r.left + el.scrollWidth > limit + 0.5)) found.push(el);
-        }
-        const deepest = found.filter((el) => !found.some((o) => o !== el && el.contains(o)));
-        const wide = deepest.slice(0, 10).map((el) => {
-          const name =
-            el.tagName.toLowerCase() +
-            (el.id ? `#${el.id}` : '') +
-            (el.classList.length ? `.${[...el.classList].join('.')}` : '');
-          const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
-          return `${name}${text ? ` "${text}"` : ''}`;
-        });
-        return { width, wide };
-      }, VIEWPORTS.narrow.width);
+      const result = await sidewaysOverflow(page);
       if (result.width > VIEWPORTS.narrow.width) {
         failures.push(
-          `  ${sitePath(site.url, url)}: scrollWidth ${result.width} px; widest elements: ` +
-            result.wide.join(', '),
+          `  ${sitePath(site.url, url)}: ${result.width} px wide; too wide: ${result.wide.join(', ')}`,
         );
       }
     }
