@@ -36,8 +36,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let bodies = site::render_bodies(&built.site);
-    let external = check::external_links(&built.site, &bodies);
+    let external = check::external_links(&built.site, &built.bodies);
     let errors = built
         .findings
         .iter()

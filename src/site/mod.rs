@@ -31,6 +31,7 @@ pub struct BuildOptions {
 /// A site read and rendered in memory, with its check findings, before anything is written.
 pub struct Built {
     pub site: Site,
+    pub bodies: HashMap<String, Rendered>,
     pub files: Files,
     pub findings: Vec<check::Finding>,
 }
@@ -42,20 +43,21 @@ pub fn render_bodies(site: &Site) -> HashMap<String, Rendered> {
         .iter()
         .map(|p| (p.source.clone(), p.path.clone()))
         .collect();
-    site.pages
-        .iter()
-        .map(|p| {
-            let ctx = LinkContext {
-                pages: &map,
-                source: &p.source,
-                output: &p.path,
-            };
-            (
-                p.source.clone(),
-                markdown::render(&p.body, p.body_line, &ctx),
-            )
-        })
-        .collect()
+    let render = |p: &model::Page| -> Result<_, std::convert::Infallible> {
+        let ctx = LinkContext {
+            pages: &map,
+            source: &p.source,
+            output: &p.path,
+        };
+        Ok((
+            p.source.clone(),
+            markdown::render(&p.body, p.body_line, &ctx),
+        ))
+    };
+    match render::in_parallel(&site.pages, render) {
+        Ok(bodies) => bodies.into_iter().collect(),
+        Err(never) => match never {},
+    }
 }
 
 /// Loads, checks and renders the site in `root` without writing anything.
@@ -74,6 +76,7 @@ pub fn build_in_memory(root: &Path, opts: &RenderOptions) -> Result<Built, SiteE
     let findings = check::run(&site, &bodies, &files, today);
     Ok(Built {
         site,
+        bodies,
         files,
         findings,
     })

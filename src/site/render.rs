@@ -33,16 +33,15 @@ pub fn render(
 ) -> Result<Files, SiteError> {
     let tera = templates(theme)?;
     let today = opts.today.unwrap_or_else(Date::today);
-    let shared = shared_view(site, today);
-    let mut files = Files::new();
-
-    for page in &site.pages {
+    let views = shared_view(site, today);
+    let render_page = |page: &Page| -> Result<(String, Vec<u8>), SiteError> {
         let html = bodies
             .get(&page.source)
             .map(|r| r.html.as_str())
             .unwrap_or("");
-        let mut ctx = page_context(
-            &shared,
+        let template = format!("{}.html", template_for(page.kind));
+        let mut ctx = views.context_for(
+            &template,
             &page.path,
             &page.title,
             page.description.as_deref(),
@@ -50,11 +49,11 @@ pub fn render(
         ctx.insert("page", page);
         ctx.insert("content", html);
         ctx.insert("view", &kind_view(site, page, today));
-        let template = format!("{}.html", template_for(page.kind));
-        files.insert(page.path.clone(), run(&tera, &template, &ctx)?);
-    }
+        Ok((page.path.clone(), run(&tera, &template, &ctx)?))
+    };
+    let mut files: Files = in_parallel(&site.pages, render_page)?.into_iter().collect();
     for (path, template, title) in generated(site) {
-        let ctx = page_context(&shared, path, title, None);
+        let ctx = views.context_for(template, path, title, None);
         files.insert(path.to_string(), run(&tera, template, &ctx)?);
     }
     for (name, bytes) in &theme.statics {
@@ -161,8 +160,75 @@ fn link(title: &str, path: &str, description: Option<&str>) -> Value {
     json!({ "title": title, "path": path, "description": description })
 }
 
-/// Everything every page template can see, computed once per build.
-fn shared_view(site: &Site, today: Date) -> tera::Context {
+/// What templates can see, computed once per build: a small context every page gets, and larger
+/// views copied only into the templates that show them (copying every view into every page made
+/// builds grow with the square of the page count).
+struct Views {
+    base: tera::Context,
+    large: Vec<(&'static str, Value)>,
+}
+
+impl Views {
+    /// Which large views each theme template uses. A site's own copy of a template sees the same.
+    fn used_by(template: &str) -> &'static [&'static str] {
+        match template {
+            "home.html" => &["all_pages", "plan"],
+            "strategic-plan.html" | "governors.html" => &["plan"],
+            "benchmarks.html" => &["coverage"],
+            "programme-overview.html" => &["overview"],
+            _ => &[],
+        }
+    }
+
+    fn context_for(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        description: Option<&str>,
+    ) -> tera::Context {
+        let mut ctx = self.base.clone();
+        for (name, value) in self
+            .large
+            .iter()
+            .filter(|(n, _)| Self::used_by(template).contains(n))
+        {
+            ctx.insert(*name, value);
+        }
+        ctx.insert("description", &description);
+        ctx.insert("path", path);
+        ctx.insert("root", &root_of(path));
+        ctx.insert("title", title);
+        ctx
+    }
+}
+
+/// Maps `f` over `items` on every core, keeping the order; the first error wins.
+pub fn in_parallel<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<R>, E>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(out)
+    })
+}
+
+fn shared_view(site: &Site, today: Date) -> Views {
     let mut menu: Vec<(i64, Value)> = site
         .pages
         .iter()
@@ -220,13 +286,17 @@ fn shared_view(site: &Site, today: Date) -> tera::Context {
     ctx.insert("pages", &by_kind);
     ctx.insert("generated", &generated_links);
     ctx.insert("years", &years);
-    ctx.insert("all_pages", &all_pages);
     ctx.insert("routes", &routes(&by_kind, &generated_links));
     ctx.insert("today", &today);
-    ctx.insert("plan", &plan_view(site, today));
-    ctx.insert("coverage", &coverage_view(site));
-    ctx.insert("overview", &overview_view(site));
-    ctx
+    Views {
+        base: ctx,
+        large: vec![
+            ("all_pages", Value::Array(all_pages)),
+            ("plan", plan_view(site, today)),
+            ("coverage", coverage_view(site)),
+            ("overview", overview_view(site)),
+        ],
+    }
 }
 
 /// The home page's ways in for each kind of reader: only links to pages that exist.
@@ -267,20 +337,6 @@ fn routes(
     .filter(|(_, links)| !links.is_empty())
     .map(|(audience, links)| json!({ "audience": audience, "links": links }))
     .collect()
-}
-
-fn page_context(
-    shared: &tera::Context,
-    path: &str,
-    title: &str,
-    description: Option<&str>,
-) -> tera::Context {
-    let mut ctx = shared.clone();
-    ctx.insert("description", &description);
-    ctx.insert("path", path);
-    ctx.insert("root", &root_of(path));
-    ctx.insert("title", title);
-    ctx
 }
 
 /// Anchor of an activity on its year page.
