@@ -8,3 +8,15 @@
 pub mod kiosk;
 pub mod serve;
 pub mod site;
+
+/// An error and all its causes on one line: template engines nest the useful part deep down.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -358,7 +358,10 @@ fn output_escapes_html_from_front_matter() {
 fn a_site_overrides_a_theme_template_with_its_own_copy() {
     let site = fixture(&[
         ("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
-        ("parents.md", "+++\nkind = \"parents\"\ntitle = \"For parents\"\n+++\nWelcome.\n"),
+        (
+            "parents.md",
+            "+++\nkind = \"parents\"\ntitle = \"For parents\"\n+++\nWelcome.\n",
+        ),
     ]);
     fs::create_dir(site.path().join("templates")).unwrap();
     fs::write(
@@ -371,5 +374,8 @@ fn a_site_overrides_a_theme_template_with_its_own_copy() {
     assert!(o.status.success(), "{}", text(&o));
     let html = fs::read_to_string(out.join("parents.html")).unwrap();
     assert!(html.contains("<p class=\"ours\">For parents</p>"), "{html}");
-    assert!(html.contains("Skip to main content"), "the theme's base layout is still used");
+    assert!(
+        html.contains("Skip to main content"),
+        "the theme's base layout is still used"
+    );
 }

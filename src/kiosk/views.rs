@@ -91,18 +91,6 @@ pub enum ViewError {
     },
 }
 
-fn describe(e: &tera::Error) -> String {
-    // Tera nests the useful part; show the whole chain on one line.
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
-}
-
 /// Values every page needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Common<'a> {
@@ -136,7 +124,7 @@ impl Views {
         }
         let mut tera = Tera::default();
         tera.add_raw_templates(sources)
-            .map_err(|e| ViewError::Template(describe(&e)))?;
+            .map_err(|e| ViewError::Template(crate::error_chain(&e)))?;
         Ok(Views { tera })
     }
 
@@ -148,15 +136,15 @@ impl Views {
         common: &Common<'_>,
         data: &T,
     ) -> Result<String, ViewError> {
-        let mut ctx =
-            Context::from_serialize(data).map_err(|e| ViewError::Template(describe(&e)))?;
+        let mut ctx = Context::from_serialize(data)
+            .map_err(|e| ViewError::Template(crate::error_chain(&e)))?;
         ctx.insert("title", title);
         ctx.insert("school_name", common.school_name);
         ctx.insert("idle_seconds", &common.idle_seconds);
         ctx.insert("csrf", common.csrf);
         self.tera
             .render(name, &ctx)
-            .map_err(|e| ViewError::Template(format!("{name}: {}", describe(&e))))
+            .map_err(|e| ViewError::Template(format!("{name}: {}", crate::error_chain(&e))))
     }
 }
 

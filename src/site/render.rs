@@ -82,7 +82,7 @@ fn templates(theme: &Theme) -> Result<Tera, SiteError> {
     )
     .map_err(|e| SiteError::Template {
         name: "theme".into(),
-        message: error_chain(&e),
+        message: crate::error_chain(&e),
     })?;
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
@@ -110,19 +110,8 @@ fn run(tera: &Tera, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, SiteErro
         .map(String::into_bytes)
         .map_err(|e| SiteError::Template {
             name: name.into(),
-            message: error_chain(&e),
+            message: crate::error_chain(&e),
         })
-}
-
-fn error_chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
 }
 
 fn template_for(kind: Kind) -> &'static str {
