@@ -2,7 +2,8 @@
 // the length it gives, cancels it and joins the drop-in queue. Every screen on the way, including
 // the ones showing errors, passes axe (WCAG 2.2 AA) and does not scroll sideways at 320 px. The
 // script's extras work (back to the start when idle, focus on the error summary, the print slip),
-// and the kiosk still works with script turned off.
+// and the kiosk still works with script turned off. Screenshots of the main screens go to
+// tests/browser/screenshots/kiosk-*.png.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import {
   makeTempDir,
   newPage,
   removeDir,
+  screenshot,
   sidewaysOverflow,
   startKiosk,
 } from './helpers.mjs';
@@ -132,6 +134,7 @@ test('the start screen offers every student task and the privacy notice', { time
       assert.equal(await page.getByRole('link', { name }).count(), 1, `no "${name}" link`);
     }
     await checkScreen(page, 'start');
+    await screenshot(page, 'kiosk-start');
     await page.getByRole('link', { name: 'More about your information' }).click();
     await page.waitForLoadState('load');
     assert.equal(await heading(page), 'Your information');
@@ -181,6 +184,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     assert.ok(minutes > 0, `no session length in "${minutesText}"`);
     assert.match(await page.locator('.rag-word').innerText(), /\S/);
     await checkScreen(page, 'quick check: result');
+    await screenshot(page, 'kiosk-result');
 
     // Booking: the slots are for the length the check gave.
     await submit(page, `Book a ${minutes}-minute session`);
@@ -189,6 +193,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     const slots = page.locator('button.slot');
     assert.ok((await slots.count()) > 0, 'no free slots offered, although the adviser is free tomorrow');
     await checkScreen(page, 'booking: slots');
+    await screenshot(page, 'kiosk-slots');
 
     const slotLabel = (await slots.first().innerText()).trim();
     await Promise.all([page.waitForLoadState('load'), slots.first().click()]);
@@ -203,6 +208,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
       assert.equal(await page.locator(`#${field}`).getAttribute('aria-invalid'), 'true', `${field} not marked invalid`);
     }
     await checkScreen(page, 'booking: details, with errors');
+    await screenshot(page, 'kiosk-details-errors');
 
     await page.getByLabel('First name').fill('Amira');
     await page.getByLabel('Surname').fill('Okonjo');
@@ -220,6 +226,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     assert.ok(slip.includes(times), `the slip does not show the chosen time ${times}:\n${slip}`);
     assert.equal(await page.locator('#print-slip').isVisible(), true, 'the "Print my slip" button is not shown');
     await checkScreen(page, 'booking: done');
+    await screenshot(page, 'kiosk-booked');
 
     // Printed, the slip is all there is.
     await page.emulateMedia({ media: 'print' });
@@ -295,6 +302,7 @@ test('the drop-in queue gives each student a number and their place', { timeout:
     assert.ok(first >= 1, `odd first number ${first}`);
     assert.match(await page.locator('.ticket').innerText(), /next|ahead/);
     await checkScreen(page, 'queue: joined');
+    await screenshot(page, 'kiosk-queue-ticket');
     const second = await join('Jo', '11C');
     assert.equal(second, first + 1);
     assert.match(await page.locator('.ticket').innerText(), /There is 1 person ahead of you/);
