@@ -379,3 +379,24 @@ fn a_site_overrides_a_theme_template_with_its_own_copy() {
         "the theme's base layout is still used"
     );
 }
+
+#[test]
+fn refuses_to_replace_a_folder_holding_the_careers_leaders_own_files() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let keep = site.path().join("content/index.md");
+    for out in [site.path().join("content"), site.path().to_path_buf()] {
+        let o = build(site.path(), &out);
+        assert!(!o.status.success(), "refused {}", out.display());
+        assert!(
+            text(&o).contains("will not write the site to"),
+            "{}",
+            text(&o)
+        );
+        assert!(keep.is_file(), "the page is still there");
+    }
+    let notes = site.path().join("notes");
+    fs::create_dir(&notes).unwrap();
+    fs::write(notes.join("plan.md"), "my notes").unwrap();
+    assert!(!build(site.path(), &notes).status.success());
+    assert!(notes.join("plan.md").is_file());
+}

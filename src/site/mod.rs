@@ -95,6 +95,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, SiteError> {
             "the site has errors (listed above) and --strict is set, so nothing was written".into(),
         ));
     }
+    output::check_safe_target(&built.site, &opts.out)?;
     output::write_atomic(&built.files, &opts.out)?;
     if let Some(zip) = &opts.zip {
         output::write_zip(&built.files, zip)?;

@@ -5,7 +5,47 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::error::SiteError;
+use super::model::Site;
 use super::render::Files;
+
+/// Refuses an output folder whose replacement would lose the careers leader's own files: the
+/// site folder itself, anything holding it, its content, or a folder with Markdown in it.
+pub fn check_safe_target(site: &Site, out: &Path) -> Result<(), SiteError> {
+    let refuse = |why: &str| {
+        Err(SiteError::Other(format!(
+            "will not write the site to {}: {why}, and building replaces the whole folder. Choose another --out, such as public",
+            out.display()
+        )))
+    };
+    let full = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if !out.exists() {
+        return Ok(());
+    }
+    let (out_full, root, content) = (full(out), full(&site.root), full(&site.content_dir));
+    if root.starts_with(&out_full) {
+        return refuse("it holds the site's own files");
+    }
+    if out_full.starts_with(&content)
+        || ["static", "templates", "themes"]
+            .iter()
+            .any(|d| out_full.starts_with(root.join(d)))
+    {
+        return refuse("it is part of the site's sources");
+    }
+    let has_sources = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| {
+            e.file_type().is_file()
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x == "md" || x == "toml")
+        });
+    if has_sources {
+        return refuse("it contains Markdown or TOML files, which a built site never does");
+    }
+    Ok(())
+}
 
 /// Writes `files` to `out` atomically: a failed or interrupted write leaves the last good site.
 pub fn write_atomic(files: &Files, out: &Path) -> Result<(), SiteError> {
