@@ -1,5 +1,6 @@
 // Shared pieces of the browser suite: the release binary, building the example site, a small
-// static file server, launching Chromium, crawling the built site, the axe scan and screenshots.
+// static file server, launching Chromium, crawling the built site, the axe scan, screenshots,
+// and for the kiosk: starting it, opening the adviser's diary and filling in its forms.
 //
 // Paths can be overridden with environment variables:
 //   SIGNPOST_BIN      the signpost binary (default: target/release/signpost)
@@ -459,4 +460,55 @@ export async function startKiosk({ workDir, siteDir, configDir, timeoutMs = 30_0
     }
   }
   return { url, port, child, output: () => output, stop };
+}
+
+
+/** Tomorrow on this computer's calendar, as YYYY-MM-DD: always inside the booking window. */
+export function tomorrow() {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * Opens the adviser's diary in the kiosk database in `workDir` (the one `startKiosk` uses) on
+ * `date`, from `from` to `to`, so there are free slots to book. Defaults: tomorrow, 09:00-16:00.
+ */
+export function addAvailability(workDir, { date = tomorrow(), from = '09:00', to = '16:00' } = {}) {
+  requireBinary();
+  const db = path.join(workDir, 'kiosk.db');
+  const result = spawnSync(
+    SIGNPOST_BIN,
+    ['kiosk', 'availability', 'add', '--db', db, '--date', date, '--from', from, '--to', to],
+    { cwd: workDir, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(
+      `signpost kiosk availability add failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
+  }
+}
+
+/** Submits the form on screen with its button named `name` and waits for the next page. */
+export async function submit(page, name) {
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
+  await page.waitForLoadState('load');
+}
+
+/**
+ * Answers every question on the kiosk's quick check (step 2) with its first choice, and "No" to
+ * extra support. Does not submit. Returns the ids of the questions' fieldsets.
+ */
+export async function answerQuickCheck(page) {
+  const fieldsets = await page.locator('form fieldset').evaluateAll((fs) => fs.map((f) => f.id));
+  for (const id of fieldsets) {
+    const choice =
+      id === 'extra_support'
+        ? page.locator('#extra_support-no')
+        : page.locator(`[id="${id}"] input[type=radio]`).first();
+    await choice.check();
+  }
+  return fieldsets;
 }

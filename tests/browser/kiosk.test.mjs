@@ -6,15 +6,15 @@
 // tests/browser/screenshots/kiosk-*.png.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import {
   REPO_ROOT,
-  SIGNPOST_BIN,
   VIEWPORTS,
+  addAvailability,
+  answerQuickCheck,
   axeViolations,
   buildSite,
   closePage,
@@ -27,6 +27,7 @@ import {
   screenshot,
   sidewaysOverflow,
   startKiosk,
+  submit,
 } from './helpers.mjs';
 
 let work;
@@ -34,25 +35,11 @@ let siteDir;
 let kiosk;
 let browser;
 
-// Tomorrow on this computer's calendar, as YYYY-MM-DD: always inside the booking window.
-function tomorrow() {
-  const d = new Date();
-  d.setDate(d.getDate() + 1);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 before(async () => {
   work = makeTempDir('signpost-kiosk-');
   siteDir = buildSite();
   // Open the adviser's diary tomorrow as well as the usual week, so there are always slots.
-  const db = path.join(work, 'kiosk.db');
-  const add = spawnSync(
-    SIGNPOST_BIN,
-    ['kiosk', 'availability', 'add', '--db', db, '--date', tomorrow(), '--from', '09:00', '--to', '16:00'],
-    { cwd: work, encoding: 'utf8' },
-  );
-  assert.equal(add.status, 0, `signpost kiosk availability add failed:\n${add.stdout}${add.stderr}`);
+  addAvailability(work);
   kiosk = await startKiosk({ workDir: work, siteDir });
   browser = await launchBrowser();
 });
@@ -93,12 +80,6 @@ async function checkScreen(page, name) {
 
 async function heading(page) {
   return (await page.locator('h1').innerText()).trim();
-}
-
-/** Submits the form on screen with its submit button and waits for the next page. */
-async function submit(page, name) {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
-  await page.waitForLoadState('load');
 }
 
 /** Checks that an error summary is showing, has focus, and links to each field named. */
@@ -171,12 +152,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     await checkScreen(page, 'quick check: questions, with errors');
 
     // Answer each question with its first choice, and no extra support.
-    for (const id of fieldsets) {
-      const choice = id === 'extra_support'
-        ? page.locator('#extra_support-no')
-        : page.locator(`[id="${id}"] input[type=radio]`).first();
-      await choice.check();
-    }
+    assert.deepEqual(await answerQuickCheck(page), fieldsets);
     await submit(page, 'See my result');
     assert.equal(await heading(page), 'Your result');
     const minutesText = await page.locator('.rag-minutes').innerText();
