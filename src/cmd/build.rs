@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use signpost::site::{self, check::Severity, BuildOptions, RenderOptions};
+use signpost::site::{self, check, BuildOptions, RenderOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -39,12 +39,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     match site::build(&opts) {
         Ok(built) => {
             let pages = built.files.keys().filter(|p| p.ends_with(".html")).count();
-            let errors = built
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            let warnings = built.findings.len() - errors;
+            let (errors, warnings) = check::counts(&built.findings);
             println!(
                 "Built {pages} pages into {} in {} ms.",
                 args.out.display(),

@@ -37,12 +37,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     };
     let external = check::external_links(&built.site, &built.bodies);
-    let errors = built
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = built.findings.len() - errors;
+    let (errors, warnings) = check::counts(&built.findings);
     match args.format {
         Format::Json => {
             let doc = serde_json::json!({

@@ -102,6 +102,15 @@ pub fn run(
     RULES.iter().flat_map(|(_, rule)| rule(&ctx)).collect()
 }
 
+/// How many findings are errors and how many warnings.
+pub fn counts(findings: &[Finding]) -> (usize, usize) {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    (errors, findings.len() - errors)
+}
+
 /// Links to other websites in the pages' Markdown, for the careers leader to check by hand.
 pub fn external_links(site: &Site, bodies: &HashMap<String, Rendered>) -> Vec<ExternalLink> {
     let mut out = Vec::new();
