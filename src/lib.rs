@@ -8,6 +8,7 @@
 pub mod kiosk;
 pub mod serve;
 pub mod site;
+pub mod web;
 
 /// An error and all its causes on one line: template engines nest the useful part deep down.
 pub fn error_chain(e: &dyn std::error::Error) -> String {

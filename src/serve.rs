@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::site::{self, Files, RenderOptions};
+use crate::web::{content_type, percent_decode};
 
 /// What the preview server is showing now.
 #[derive(Default)]
@@ -163,10 +164,7 @@ fn wait_for_change(shared: &Shared, seen: u64) -> u64 {
 fn page_response(path: &str, shared: &Shared) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let (lock, _) = &**shared;
     let state = lock.lock().unwrap_or_else(|p| p.into_inner());
-    let mut key = percent_decode(path.trim_start_matches('/'));
-    if key.is_empty() || key.ends_with('/') {
-        key.push_str("index.html");
-    }
+    let key = file_key(path);
     let Some(bytes) = state.files.get(&key) else {
         let body = format!("<!DOCTYPE html><html lang=\"en-GB\"><title>Not found</title><h1>Not found</h1><p>There is no page at /{}.</p><p><a href=\"/\">Home</a></p>", site::render::escape(&key));
         return text_response(
@@ -175,7 +173,7 @@ fn page_response(path: &str, shared: &Shared) -> tiny_http::Response<std::io::Cu
             inject(body.as_bytes(), &state),
         );
     };
-    let kind = content_type(&key);
+    let kind = content_type(Path::new(&key));
     let body = if kind.starts_with("text/html") {
         inject(bytes, &state)
     } else {
@@ -218,41 +216,14 @@ fn text_response(
     r
 }
 
-/// The `Content-Type` for a built file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "xml" => "application/xml",
-        "pdf" => "application/pdf",
-        "ics" => "text/calendar; charset=utf-8",
-        "json" => "application/json",
-        _ => "application/octet-stream",
+/// The built file a URL path asks for; a folder means its `index.html`.
+fn file_key(url_path: &str) -> String {
+    let raw = url_path.trim_start_matches('/');
+    let mut key = percent_decode(raw).unwrap_or_else(|| raw.to_string());
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    key
 }
 
 #[cfg(test)]
@@ -286,7 +257,8 @@ mod tests {
 
     #[test]
     fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b.html"), "a b.html");
-        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(file_key("/a%20b.html"), "a b.html");
+        assert_eq!(file_key("/100%"), "100%");
+        assert_eq!(file_key("/programme/"), "programme/index.html");
     }
 }

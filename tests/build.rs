@@ -18,13 +18,20 @@ fn repo() -> PathBuf {
 }
 
 fn build(site: &Path, out: &Path) -> Output {
-    signpost(&[
+    build_with(site, out, &[])
+}
+
+/// `signpost build` of `site` into `out`, with more options after.
+fn build_with(site: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--site",
         site.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ])
+    ];
+    args.extend_from_slice(more);
+    signpost(&args)
 }
 
 fn text(o: &Output) -> String {
@@ -211,15 +218,7 @@ fn zip_is_the_same_bytes_for_the_same_input() {
     let zip = |name: &str| {
         let path = tmp.path().join(name);
         let out = tmp.path().join(format!("out-{name}"));
-        let o = signpost(&[
-            "build",
-            "--site",
-            repo().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--zip",
-            path.to_str().unwrap(),
-        ]);
+        let o = build_with(&repo(), &out, &["--zip", path.to_str().unwrap()]);
         assert!(o.status.success(), "{}", text(&o));
         fs::read(path).unwrap()
     };
@@ -291,15 +290,11 @@ fn walk(dir: &Path) -> Vec<String> {
 fn sitemap_lists_pages_under_the_base_url() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let o = signpost(&[
-        "build",
-        "--site",
-        repo().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--base-url",
-        "https://school.example/careers",
-    ]);
+    let o = build_with(
+        &repo(),
+        &out,
+        &["--base-url", "https://school.example/careers"],
+    );
     assert!(o.status.success());
     let xml = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(

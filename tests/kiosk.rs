@@ -115,18 +115,6 @@ mod kiosk_http {
         }
     }
 
-    fn enc(s: &str) -> String {
-        let mut out = String::new();
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-        out
-    }
-
     /// A browser: keeps the CSRF cookie the kiosk hands out.
     struct Browser {
         addr: SocketAddr,
@@ -182,7 +170,11 @@ mod kiosk_http {
         fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
             let mut body = format!("csrf={}", self.csrf());
             for (n, v) in fields {
-                body.push_str(&format!("&{}={}", enc(n), enc(v)));
+                body.push_str(&format!(
+                    "&{}={}",
+                    signpost::kiosk::http::encode(n),
+                    signpost::kiosk::http::encode(v)
+                ));
             }
             self.post_raw(path, body.as_bytes())
         }
