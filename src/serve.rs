@@ -1,23 +1,27 @@
 //! `signpost serve`: the site in a browser while it is edited, reloading on every save.
 //!
-//! It runs the same pipeline as `build` ([`crate::site::build_in_memory`]) and serves the result
-//! from memory, so preview never writes to `public/`. A failed build keeps the last good pages
-//! on screen with the errors in a banner.
+//! It keeps the site in memory ([`crate::site::incremental::Preview`]) and, on a save, reads
+//! only the files that changed and renders only the pages they touch, so the preview keeps up
+//! at thousands of pages; what it serves is what `build` writes. It never writes to `public/`.
+//! A failed build keeps the last good pages on screen with the errors in a banner, and a
+//! content folder that is deleted and put back is picked up again.
 
+use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::site::{self, Files, RenderOptions};
+use crate::site::incremental::{Preview, Scope};
+use crate::site::{self, RenderOptions};
 use crate::web::{content_type, percent_decode};
 
 /// What the preview server is showing now.
 #[derive(Default)]
 struct State {
-    files: Files,
+    preview: Option<Preview>,
     version: u64,
     error: Option<String>,
 }
@@ -27,14 +31,29 @@ type Shared = Arc<(Mutex<State>, Condvar)>;
 /// Folders whose changes trigger a rebuild. Folders, not files: editors save by renaming.
 const WATCHED: &[&str] = &["content", "templates", "static", "themes", "theme-static"];
 
-/// Builds the site in `root`, serves it on `listen` and rebuilds when anything changes.
-pub fn serve(root: &Path, listen: &str) -> Result<(), String> {
+/// How long the watcher waits for a burst of events (an editor's save) to end before updating.
+const QUIET: Duration = Duration::from_millis(30);
+
+/// The longest a stream of events can hold an update back.
+const MAX_WAIT: Duration = Duration::from_millis(500);
+
+/// What `serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: String,
+    /// Show pages marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// Builds the site in `root`, serves it and updates it when anything changes.
+pub fn serve(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     // Watch events arrive with absolute paths; compare like with like.
     let root = &root
         .canonicalize()
         .map_err(|e| format!("could not open the site folder {}: {e}", root.display()))?;
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    rebuild(root, &shared);
+    rebuild(root, opts.drafts, &shared, &[]);
+    let listen = &opts.listen;
     let server = tiny_http::Server::http(listen)
         .map_err(|e| format!("could not listen on {listen}: {e}"))?;
     let server = Arc::new(server);
@@ -56,22 +75,31 @@ pub fn serve(root: &Path, listen: &str) -> Result<(), String> {
             }
         });
     }
-    watch(root, &shared)
+    watch(root, opts.drafts, &shared)
 }
 
-fn rebuild(root: &Path, shared: &Shared) {
+/// Updates the preview for `changed` paths (all of it when there is none yet) and tells
+/// waiting pages to reload.
+fn rebuild(root: &Path, drafts: bool, shared: &Shared, changed: &[PathBuf]) {
     let started = Instant::now();
-    let result = site::build_in_memory(root, &RenderOptions::default());
-    let (lock, changed) = &**shared;
+    let (lock, notify) = &**shared;
     let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let result = match &mut state.preview {
+        Some(preview) => preview.update(changed),
+        None => Preview::load(root, &RenderOptions::default(), drafts).map(|p| {
+            state.preview = Some(p);
+            Scope::Everything
+        }),
+    };
     match result {
-        Ok(built) => {
-            println!(
-                "Rebuilt {} files in {} ms.",
-                built.files.len(),
-                started.elapsed().as_millis()
-            );
-            state.files = built.files;
+        Ok(scope) => {
+            let files = state.preview.as_ref().map_or(0, |p| p.files().len());
+            let what = match scope {
+                Scope::Pages(n) => format!("Updated {n} page{}", if n == 1 { "" } else { "s" }),
+                Scope::AllPages => "Updated every page".to_string(),
+                Scope::Everything => format!("Built {files} files"),
+            };
+            println!("{what} in {} ms.", started.elapsed().as_millis());
             state.error = None;
         }
         Err(e) => {
@@ -80,54 +108,95 @@ fn rebuild(root: &Path, shared: &Shared) {
         }
     }
     state.version += 1;
-    changed.notify_all();
+    notify.notify_all();
 }
 
-fn watch(root: &Path, shared: &Shared) -> Result<(), String> {
+fn watch(root: &Path, drafts: bool, shared: &Shared) -> Result<(), String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).map_err(|e| format!("could not watch for changes: {e}"))?;
     watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| format!("could not watch {}: {e}", root.display()))?;
-    for dir in WATCHED.iter().map(|d| root.join(d)).filter(|d| d.is_dir()) {
-        watcher
-            .watch(&dir, RecursiveMode::Recursive)
-            .map_err(|e| format!("could not watch {}: {e}", dir.display()))?;
-    }
+    let mut present: HashMap<PathBuf, bool> = HashMap::new();
+    watch_folders(root, &mut watcher, &mut present, &[])?;
+    println!("Watching {} for changes.", root.display());
     while let Ok(first) = rx.recv() {
-        let mut relevant = is_relevant(root, &first);
-        // Debounce: one rebuild for a burst of saves.
-        while let Ok(next) = rx.recv_timeout(Duration::from_millis(150)) {
-            relevant |= is_relevant(root, &next);
+        let mut changed = relevant_paths(root, &first);
+        // One update for a burst of events: wait until the folder is quiet for a moment.
+        let started = Instant::now();
+        while started.elapsed() < MAX_WAIT {
+            match rx.recv_timeout(QUIET) {
+                Ok(next) => changed.extend(relevant_paths(root, &next)),
+                Err(_) => break,
+            }
         }
-        if relevant {
-            rebuild(root, shared);
+        if changed.is_empty() {
+            continue;
+        }
+        changed.sort();
+        changed.dedup();
+        watch_folders(root, &mut watcher, &mut present, &changed)?;
+        rebuild(root, drafts, shared, &changed);
+    }
+    Ok(())
+}
+
+/// Watches each site folder that exists, again when it has come back after being deleted
+/// (a deleted folder's watch is gone with it).
+fn watch_folders(
+    root: &Path,
+    watcher: &mut impl Watcher,
+    present: &mut HashMap<PathBuf, bool>,
+    changed: &[PathBuf],
+) -> Result<(), String> {
+    for dir in WATCHED.iter().map(|d| root.join(d)) {
+        let exists = dir.is_dir();
+        let was = present.insert(dir.clone(), exists).unwrap_or(false);
+        if exists && (!was || changed.contains(&dir)) {
+            let _ = watcher.unwatch(&dir);
+            watcher
+                .watch(&dir, RecursiveMode::Recursive)
+                .map_err(|e| format!("could not watch {}: {e}", dir.display()))?;
         }
     }
     Ok(())
 }
 
-fn is_relevant(root: &Path, event: &notify::Result<notify::Event>) -> bool {
-    let Ok(event) = event else { return false };
+/// The paths of an event that can change the site.
+fn relevant_paths(root: &Path, event: &notify::Result<notify::Event>) -> Vec<PathBuf> {
+    let Ok(event) = event else {
+        // The watcher lost track (e.g. too many events): the site folder stands for it all.
+        return vec![root.join(site::load::SETTINGS_FILE)];
+    };
     if event.kind.is_access() {
-        return false;
+        return Vec::new();
     }
-    event.paths.iter().any(|p| {
-        let rel = p.strip_prefix(root).unwrap_or(p);
-        let top = rel
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        match top.as_deref() {
-            Some(t) if WATCHED.contains(&t) => true,
-            Some(t) => t == site::load::SETTINGS_FILE,
-            None => false,
-        }
-    })
+    event
+        .paths
+        .iter()
+        .filter(|p| is_relevant(root, p))
+        .cloned()
+        .collect()
+}
+
+fn is_relevant(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let top = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match top.as_deref() {
+        Some(t) if WATCHED.contains(&t) => true,
+        Some(t) => t == site::load::SETTINGS_FILE,
+        None => false,
+    }
 }
 
 const POLL: &str = "/__signpost/poll";
+
+/// Lists every file the preview holds, one path a line, so a test can compare it with `build`.
+const FILES: &str = "/__signpost/files";
 
 fn respond(mut request: tiny_http::Request, shared: &Shared) {
     let url = request.url().to_string();
@@ -143,6 +212,16 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
             "text/plain",
             wait_for_change(shared, seen).to_string().into_bytes(),
         )
+    } else if path == FILES {
+        let (lock, _) = &**shared;
+        let state = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let list: String = state
+            .preview
+            .iter()
+            .flat_map(|p| p.files().keys())
+            .map(|k| format!("{k}\n"))
+            .collect();
+        text_response(200, "text/plain; charset=utf-8", list.into_bytes())
     } else {
         let mut sink = Vec::new();
         let _ = request.as_reader().take(64 * 1024).read_to_end(&mut sink);
@@ -165,7 +244,7 @@ fn page_response(path: &str, shared: &Shared) -> tiny_http::Response<std::io::Cu
     let (lock, _) = &**shared;
     let state = lock.lock().unwrap_or_else(|p| p.into_inner());
     let key = file_key(path);
-    let Some(bytes) = state.files.get(&key) else {
+    let Some(bytes) = state.preview.as_ref().and_then(|p| p.files().get(&key)) else {
         let body = format!("<!DOCTYPE html><html lang=\"en-GB\"><title>Not found</title><h1>Not found</h1><p>There is no page at /{}.</p><p><a href=\"/\">Home</a></p>", site::render::escape(&key));
         return text_response(
             404,
@@ -247,12 +326,17 @@ mod tests {
     #[test]
     fn only_site_folders_and_settings_trigger_rebuilds() {
         let root = Path::new("/site");
-        let ev =
-            |p: &str| Ok(notify::Event::new(notify::EventKind::Any).add_path(PathBuf::from(p)));
-        assert!(is_relevant(root, &ev("/site/content/a.md")));
-        assert!(is_relevant(root, &ev("/site/signpost.toml")));
-        assert!(!is_relevant(root, &ev("/site/public/index.html")));
-        assert!(!is_relevant(root, &ev("/site/target/x")));
+        let ev = |p: &str| {
+            let event = notify::Event::new(notify::EventKind::Any).add_path(PathBuf::from(p));
+            relevant_paths(root, &Ok(event))
+        };
+        assert_eq!(
+            ev("/site/content/a.md"),
+            [PathBuf::from("/site/content/a.md")]
+        );
+        assert_eq!(ev("/site/signpost.toml").len(), 1);
+        assert!(ev("/site/public/index.html").is_empty());
+        assert!(ev("/site/target/x").is_empty());
     }
 
     #[test]

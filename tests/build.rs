@@ -395,3 +395,180 @@ fn refuses_to_replace_a_folder_holding_the_careers_leaders_own_files() {
     assert!(!build(site.path(), &notes).status.success());
     assert!(notes.join("plan.md").is_file());
 }
+
+/// `signpost` run from `cwd` with the fixed date the other tests use.
+fn signpost_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SIGNPOST_TODAY", "2026-11-23")
+        .output()
+        .expect("signpost runs")
+}
+
+#[test]
+fn the_default_output_is_public_inside_the_site_folder_wherever_build_runs() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let theirs = elsewhere.path().join("public");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("holiday.jpg"), "not a careers page").unwrap();
+
+    let o = signpost_in(
+        elsewhere.path(),
+        &["build", "--site", site.path().to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(site.path().join("public/index.html").is_file());
+    assert!(theirs.join("holiday.jpg").is_file(), "{}", text(&o));
+    assert_eq!(
+        fs::read_dir(&theirs).unwrap().count(),
+        1,
+        "nothing added here"
+    );
+    assert!(
+        text(&o).contains(&site.path().join("public").display().to_string()),
+        "says where the site went: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn build_replaces_only_a_folder_it_made_or_an_empty_one() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("website");
+    fs::create_dir_all(out.join("images")).unwrap();
+    for name in ["about.html", "contact.html", "a.txt"] {
+        fs::write(out.join(name), "the school's own file").unwrap();
+    }
+    let o = build(site.path(), &out);
+    let msg = text(&o);
+    assert!(!o.status.success(), "{msg}");
+    assert!(
+        msg.contains("a.txt, about.html, contact.html and images/"),
+        "names what is there: {msg}"
+    );
+    assert!(msg.contains("--out"), "says how to choose another: {msg}");
+    assert!(out.join("about.html").is_file() && out.join("images").is_dir());
+
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    assert!(build(site.path(), &empty).status.success());
+    assert!(
+        build(site.path(), &empty).status.success(),
+        "its own folder is replaced"
+    );
+    fs::remove_file(empty.join(".signpost-build")).unwrap();
+    let o = build(site.path(), &empty);
+    assert!(!o.status.success(), "without the marker it is not ours");
+    assert!(text(&o).contains("index.html"), "{}", text(&o));
+    assert!(empty.join("index.html").is_file());
+
+    let file = tmp.path().join("notes.txt");
+    fs::write(&file, "notes").unwrap();
+    assert!(!build(site.path(), &file).status.success());
+    assert_eq!(fs::read_to_string(&file).unwrap(), "notes");
+}
+
+#[test]
+fn the_zip_never_overwrites_a_file_signpost_did_not_write() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let zip_at = |name: &str| tmp.path().join(name);
+
+    fs::write(zip_at("report.docx"), "the governors' report").unwrap();
+    let other_zip = zip_at("photos.zip");
+    {
+        let mut z = zip::ZipWriter::new(fs::File::create(&other_zip).unwrap());
+        z.start_file("photo.jpg", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, b"jpeg").unwrap();
+        z.finish().unwrap();
+    }
+    let before = fs::read(&other_zip).unwrap();
+    for target in ["report.docx", "photos.zip"] {
+        let path = zip_at(target);
+        let o = build_with(site.path(), &out, &["--zip", path.to_str().unwrap()]);
+        assert!(!o.status.success(), "{target}");
+        assert!(text(&o).contains("--zip"), "{}", text(&o));
+    }
+    assert_eq!(
+        fs::read_to_string(zip_at("report.docx")).unwrap(),
+        "the governors' report"
+    );
+    assert_eq!(fs::read(&other_zip).unwrap(), before);
+
+    let ours = zip_at("careers.zip");
+    for _ in 0..2 {
+        let o = build_with(site.path(), &out, &["--zip", ours.to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "a zip signpost wrote is replaced: {}",
+            text(&o)
+        );
+    }
+}
+
+#[test]
+fn verbose_build_reports_each_phase() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let out = site.path().join("public");
+    let o = build_with(site.path(), &out, &["--verbose"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let said = text(&o);
+    for phase in ["load", "parse", "render", "write", "check", "swap"] {
+        assert!(
+            said.lines()
+                .any(|l| l.trim_start().starts_with(phase) && l.contains(" ms")),
+            "no {phase} line in {said}"
+        );
+    }
+    assert!(!text(&build(site.path(), &out)).contains("Phases"));
+}
+
+/// The build writes pages as it goes and keeps only what `check` reads; its summary must still
+/// agree with `signpost check`, section links included.
+#[test]
+fn the_build_summary_agrees_with_check() {
+    let site = fixture(&[
+        (
+            "index.md",
+            "+++\ntitle = \"Home\"\n+++\nSee [the right part](b.md#what-we-do), [a missing part](b.md#nowhere) and [a lost page](gone.md).\n",
+        ),
+        ("b.md", "+++\ntitle = \"B\"\n+++\n## What we do\nText.\n"),
+    ]);
+    let out = site.path().join("public");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let check = signpost(&[
+        "check",
+        "--site",
+        site.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("#nowhere")),
+        "{report}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("#what-we-do")),
+        "{report}"
+    );
+    let summary = format!(
+        "Check: {} error{}, {} warning{}.",
+        report["errors"],
+        if report["errors"] == 1 { "" } else { "s" },
+        report["warnings"],
+        if report["warnings"] == 1 { "" } else { "s" },
+    );
+    assert!(text(&o).contains(&summary), "{summary} in {}", text(&o));
+}

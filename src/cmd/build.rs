@@ -3,16 +3,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use signpost::site::{self, check, BuildOptions, RenderOptions};
+use signpost::site::{self, check, BuildOptions, Phases, RenderOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
     /// The site folder: it holds signpost.toml and content/.
     #[arg(long, default_value = ".")]
     pub site: PathBuf,
-    /// Where to write the finished pages. Replaced whole, and only when the build succeeds.
-    #[arg(long, default_value = "public")]
-    pub out: PathBuf,
+    /// Where to write the finished pages (default: public inside the site folder). Replaced whole,
+    /// only when the build succeeds, and only if signpost made it or it is empty.
+    #[arg(long, value_name = "FOLDER")]
+    pub out: Option<PathBuf>,
     /// Also write the pages as a zip file, ready to upload to the school website.
     #[arg(long, value_name = "FILE")]
     pub zip: Option<PathBuf>,
@@ -22,13 +23,17 @@ pub struct BuildArgs {
     /// Refuse to write the site if `signpost check` finds errors.
     #[arg(long)]
     pub strict: bool,
+    /// Say how long each phase took (load, parse, render, write, check, swap, zip).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
+    let out = args.out.unwrap_or_else(|| args.site.join("public"));
     let opts = BuildOptions {
         site: args.site,
-        out: args.out.clone(),
+        out: out.clone(),
         zip: args.zip.clone(),
         render: RenderOptions {
             base_url: args.base_url,
@@ -38,13 +43,16 @@ pub fn run(args: BuildArgs) -> ExitCode {
     };
     match site::build(&opts) {
         Ok(built) => {
-            let pages = built.files.keys().filter(|p| p.ends_with(".html")).count();
+            let pages = built.paths.iter().filter(|p| p.ends_with(".html")).count();
             let (errors, warnings) = check::counts(&built.findings);
             println!(
                 "Built {pages} pages into {} in {} ms.",
-                args.out.display(),
+                out.display(),
                 started.elapsed().as_millis()
             );
+            if args.verbose {
+                print_phases(&built.phases, built.paths.len());
+            }
             if let Some(zip) = &args.zip {
                 println!("Wrote {}.", zip.display());
             }
@@ -61,13 +69,42 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!(
-                "The previous site in {} was left as it was.",
-                args.out.display()
-            );
+            eprintln!("The previous site in {} was left as it was.", out.display());
             ExitCode::FAILURE
         }
     }
+}
+
+fn print_phases(p: &Phases, files: usize) {
+    let ms = |d: std::time::Duration| format!("{:>7.1} ms", d.as_secs_f64() * 1000.0);
+    println!("Phases:");
+    println!(
+        "  load    {}  read the files and their front matter",
+        ms(p.load)
+    );
+    println!(
+        "  pages   {}  parse, render and write {files} files on {} threads at once:",
+        ms(p.pages_wall),
+        p.threads
+    );
+    println!("    parse {}  Markdown (summed over threads)", ms(p.parse));
+    println!(
+        "    render{}  templates (summed over threads)",
+        ms(p.render)
+    );
+    println!(
+        "    write {}  files into the staging folder (summed over threads)",
+        ms(p.write)
+    );
+    println!("  check   {}  the rules `signpost check` runs", ms(p.check));
+    println!("  swap    {}  move the new site into place", ms(p.swap));
+    if p.zip > std::time::Duration::ZERO {
+        println!("  zip     {}", ms(p.zip));
+    }
+    println!(
+        "  cleanup {}  waiting for the previous site to be removed",
+        ms(p.cleanup)
+    );
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -11,10 +11,17 @@ pub struct ServeArgs {
     /// Address to listen on. Keep it on this computer (127.0.0.1) unless you mean to share it.
     #[arg(long, default_value = "127.0.0.1:1111")]
     pub listen: String,
+    /// Show pages marked `draft = true` too, to preview them before they are published.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
-    match signpost::serve::serve(&args.site, &args.listen) {
+    let opts = signpost::serve::ServeOptions {
+        listen: args.listen,
+        drafts: args.drafts,
+    };
+    match signpost::serve::serve(&args.site, &opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -16,6 +16,21 @@ pub const SETTINGS_FILE: &str = "signpost.toml";
 /// Reads the site in `root`. Its pages are in `root/content/`, or in `root` itself when there
 /// is no `content` folder (a loose folder of Markdown still gets checked).
 pub fn load(root: &Path) -> Result<Site, SiteError> {
+    load_with(root, &LoadOptions::default())
+}
+
+/// What the live preview changes about loading; `load` uses the defaults.
+#[derive(Debug, Default)]
+pub struct LoadOptions<'a> {
+    /// Keep pages marked `draft = true` (`serve --drafts`).
+    pub drafts: bool,
+    /// Pages from an earlier load whose files have not changed since, by source path: taken as
+    /// they are instead of reading and parsing the file again.
+    pub unchanged: Option<&'a std::collections::HashMap<String, Page>>,
+}
+
+/// [`load`] with options: the same walk, order and checks, so the preview matches the build.
+pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
     if !root.is_dir() {
         return Err(SiteError::Other(format!(
             "{} is not a folder; give the folder that holds signpost.toml and content/ (--site DIR)",
@@ -61,9 +76,13 @@ pub fn load(root: &Path) -> Result<Site, SiteError> {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
+        if let Some(page) = opts.unchanged.and_then(|u| u.get(&rel)) {
+            pages.push(page.clone());
+            continue;
+        }
         let shown = format!("{display_prefix}{rel}");
         let text = read(path)?;
-        match parse_page(&rel, &shown, &text) {
+        match parse_page(&rel, &shown, &text, opts.drafts) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
             Err(mut p) => problems.append(&mut p),
@@ -257,7 +276,12 @@ fn split(text: &str) -> Result<Parts<'_>, (usize, String)> {
     ))
 }
 
-fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Problem>> {
+fn parse_page(
+    rel: &str,
+    shown: &str,
+    text: &str,
+    drafts: bool,
+) -> Result<Option<Page>, Vec<Problem>> {
     let Parts {
         front_matter: fm_text,
         fm_line,
@@ -272,7 +296,7 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
         Some(t) => toml::from_str(t).map_err(|e| vec![toml_problem(shown, t, fm_line, &e)])?,
         None => FrontMatter::default(),
     };
-    if fm.draft == Some(true) {
+    if fm.draft == Some(true) && !drafts {
         return Ok(None);
     }
     let fm_text = fm_text.unwrap_or("");
@@ -507,7 +531,13 @@ mod tests {
     use super::*;
 
     fn problems(text: &str) -> Vec<Problem> {
-        parse_page("programme/year-7.md", "content/programme/year-7.md", text).unwrap_err()
+        parse_page(
+            "programme/year-7.md",
+            "content/programme/year-7.md",
+            text,
+            false,
+        )
+        .unwrap_err()
     }
 
     #[test]
@@ -570,7 +600,7 @@ mod tests {
 
     #[test]
     fn untitled_page_gets_a_stand_in_title() {
-        let page = parse_page("careers-fair.md", "careers-fair.md", "Some text")
+        let page = parse_page("careers-fair.md", "careers-fair.md", "Some text", false)
             .unwrap()
             .unwrap();
         assert_eq!(

@@ -1,116 +1,243 @@
-//! Writing a built site: into a fresh folder beside the target, swapped in only when complete,
-//! and as a reproducible zip.
+//! Writing a built site: file by file into a fresh folder beside the target, swapped in only
+//! when complete, and as a reproducible zip.
+//!
+//! Building replaces the output folder whole, so signpost only ever replaces a folder it made
+//! itself (it holds [`MARKER`] from the last build) or an empty one, and only overwrites a zip it
+//! wrote itself (its archive comment is [`ZIP_COMMENT`]). Anything else is refused with what is
+//! there and how to choose another place: a typo in `--out` must never cost a folder of files.
 
-use std::io::Write;
+use std::collections::HashSet;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::error::SiteError;
 use super::model::Site;
 use super::render::Files;
 
-/// Refuses an output folder whose replacement would lose the careers leader's own files: the
-/// site folder itself, anything holding it, its content, or a folder with Markdown in it.
+/// The file every build leaves in its output folder, so the next build knows the folder is its
+/// own to replace.
+pub const MARKER: &str = ".signpost-build";
+
+const MARKER_TEXT: &str = "This folder was written by `signpost build` and is replaced whole by the next build.\nKeep your own files somewhere else.\n";
+
+/// The archive comment of every zip signpost writes; a zip without it is not replaced.
+pub const ZIP_COMMENT: &str = "Careers pages written by signpost build";
+
+/// How many entries of a refused folder the message names.
+const SHOWN: usize = 5;
+
+fn refuse(out: &Path, why: impl std::fmt::Display) -> SiteError {
+    SiteError::Other(format!(
+        "will not write the site to {}: {why}. Building replaces the whole folder, so signpost only replaces a folder it made itself or an empty one. Choose a new or empty folder with --out (the default is public inside the site folder), or move those files somewhere safe first",
+        out.display()
+    ))
+}
+
+/// Refuses an output folder whose replacement would lose someone's files: anything holding the
+/// site or its sources, a file, and any folder that is neither empty nor signpost's own.
 pub fn check_safe_target(site: &Site, out: &Path) -> Result<(), SiteError> {
-    let refuse = |why: &str| {
-        Err(SiteError::Other(format!(
-            "will not write the site to {}: {why}, and building replaces the whole folder. Choose another --out, such as public",
-            out.display()
-        )))
-    };
-    let full = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    if !out.exists() {
+    let Ok(meta) = out.symlink_metadata() else {
         return Ok(());
+    };
+    if !meta.is_dir() {
+        return Err(refuse(out, "it is a file, not a folder"));
     }
+    let full = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let (out_full, root, content) = (full(out), full(&site.root), full(&site.content_dir));
     if root.starts_with(&out_full) {
-        return refuse("it holds the site's own files");
+        return Err(refuse(out, "it holds the site's own files"));
     }
     if out_full.starts_with(&content)
         || ["static", "templates", "themes"]
             .iter()
             .any(|d| out_full.starts_with(root.join(d)))
     {
-        return refuse("it is part of the site's sources");
+        return Err(refuse(out, "it is part of the site's sources"));
     }
-    let has_sources = walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .any(|e| {
-            e.file_type().is_file()
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x == "md" || x == "toml")
-        });
-    if has_sources {
-        return refuse("it contains Markdown or TOML files, which a built site never does");
+    if out.join(MARKER).is_file() {
+        return Ok(());
     }
-    Ok(())
+    let entries = listing(out).map_err(|e| SiteError::io("read", out, e))?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    Err(refuse(
+        out,
+        format!(
+            "it was not made by signpost (there is no {MARKER} file from an earlier build) and it holds {}",
+            describe(&entries)
+        ),
+    ))
+}
+
+/// The folder's entries by name, folders marked with a trailing `/`, sorted.
+fn listing(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let mut name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            name.push('/');
+        }
+        names.push(name);
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// "a.txt, notes/ and 3 more".
+fn describe(entries: &[String]) -> String {
+    let shown: Vec<String> = entries.iter().take(SHOWN).cloned().collect();
+    match entries.len().saturating_sub(SHOWN) {
+        0 => super::render::join_words(&shown),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// Refuses to overwrite a file that is not a zip signpost wrote.
+pub fn check_safe_zip(target: &Path) -> Result<(), SiteError> {
+    let Ok(meta) = target.symlink_metadata() else {
+        return Ok(());
+    };
+    let fix = "Choose another name with --zip, or move that file somewhere safe first";
+    if meta.is_dir() {
+        return Err(SiteError::Other(format!(
+            "will not write the zip to {}: it is a folder. {fix}",
+            target.display()
+        )));
+    }
+    let ours = std::fs::File::open(target)
+        .ok()
+        .and_then(|f| zip::ZipArchive::new(f).ok())
+        .is_some_and(|z| z.comment() == ZIP_COMMENT.as_bytes());
+    if ours {
+        return Ok(());
+    }
+    Err(SiteError::Other(format!(
+        "will not replace {}: it is not a zip that signpost wrote, and writing the zip would overwrite it. {fix}",
+        target.display()
+    )))
+}
+
+/// A build being written: a staging folder beside the target, filled one file at a time (from
+/// any thread) and moved into place by [`Staging::finish`]. Dropped unfinished, it removes
+/// itself and the last good site stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    /// Folders already created, so each is made once however many files it holds.
+    made: Mutex<HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> Result<Staging, SiteError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| SiteError::io("create", &parent, e))?;
+        let dir = parent.join(format!(".{}.new-{}", name_of(out), std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(|e| SiteError::io("create", &dir, e))?;
+        Ok(Staging {
+            made: Mutex::new(HashSet::from([dir.clone()])),
+            dir,
+            out: out.to_path_buf(),
+            finished: false,
+        })
+    }
+
+    /// Writes one file of the site (`path` relative to the site, `/`-separated). No fsync: a
+    /// crash before [`Staging::finish`] leaves the old site, and after it the system's own
+    /// write-back is as safe as any other copy of these files.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), SiteError> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+            if !made.contains(parent) {
+                std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, e))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        std::fs::write(&target, bytes).map_err(|e| SiteError::io("write", &target, e))
+    }
+
+    /// Reads back a file written earlier (for the few pages `check` looks inside).
+    pub fn read(&self, path: &str) -> Result<Vec<u8>, SiteError> {
+        let target = self.dir.join(path);
+        std::fs::read(&target).map_err(|e| SiteError::io("read", &target, e))
+    }
+
+    /// Moves the finished site into place, keeping the old one aside until the new one is in.
+    /// The old one is removed on a background thread; join the handle before exiting.
+    pub fn finish(mut self) -> Result<Option<std::thread::JoinHandle<()>>, SiteError> {
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
+        let old = self.dir.with_file_name(format!(
+            ".{}.old-{}",
+            name_of(&self.out),
+            std::process::id()
+        ));
+        let out = self.out.clone();
+        let had_old = out.exists();
+        if had_old {
+            std::fs::rename(&out, &old).map_err(|e| SiteError::io("move aside", &out, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &out) {
+            if had_old {
+                let _ = std::fs::rename(&old, &out);
+            }
+            return Err(SiteError::io("move into place", &out, e));
+        }
+        self.finished = true;
+        Ok(had_old.then(|| {
+            std::thread::spawn(move || {
+                let _ = std::fs::remove_dir_all(&old);
+            })
+        }))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn name_of(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into())
 }
 
 /// Writes `files` to `out` atomically: a failed or interrupted write leaves the last good site.
 pub fn write_atomic(files: &Files, out: &Path) -> Result<(), SiteError> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| SiteError::io("create", &parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-
-    let result = write_tree(files, &staging).and_then(|()| swap(&staging, out, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_tree(files: &Files, dir: &Path) -> Result<(), SiteError> {
-    std::fs::create_dir_all(dir).map_err(|e| SiteError::io("create", dir, e))?;
+    let staging = Staging::begin(out)?;
     for (path, bytes) in files {
-        let target = dir.join(path);
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(|e| SiteError::io("create", p, e))?;
-        }
-        std::fs::write(&target, bytes).map_err(|e| SiteError::io("write", &target, e))?;
+        staging.write(path, bytes)?;
+    }
+    if let Some(cleanup) = staging.finish()? {
+        let _ = cleanup.join();
     }
     Ok(())
 }
 
-/// Moves `staging` to `out`, keeping the old `out` aside until the new one is in place.
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), SiteError> {
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(SiteError::Other(format!(
-                "{} exists and is not a folder; choose another --out",
-                out.display()
-            )));
-        }
-        std::fs::rename(out, old).map_err(|e| SiteError::io("move aside", out, e))?;
-    }
-    if let Err(e) = std::fs::rename(staging, out) {
-        if old.exists() {
-            let _ = std::fs::rename(old, out);
-        }
-        return Err(SiteError::io("move into place", out, e));
-    }
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(old);
-    }
-    Ok(())
-}
-
-/// Writes the site as a zip with sorted entries and fixed timestamps, so the same input gives
-/// the same bytes. Written beside the target and renamed, like the folder.
-pub fn write_zip(files: &Files, target: &Path) -> Result<(), SiteError> {
+/// Writes the files `paths` of the built site in `dir` as a zip with entries in the given
+/// order and fixed timestamps, so the same input gives the same bytes. Written beside the
+/// target and renamed, like the folder.
+pub fn write_zip<'a>(
+    dir: &Path,
+    paths: impl Iterator<Item = &'a str>,
+    target: &Path,
+) -> Result<(), SiteError> {
     let tmp = target.with_extension(format!("zip.tmp-{}", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp).map_err(|e| SiteError::io("create", &tmp, e))?;
-        let mut zip = zip::ZipWriter::new(file);
+        let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        zip.set_comment(ZIP_COMMENT);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default())
@@ -118,12 +245,21 @@ pub fn write_zip(files: &Files, target: &Path) -> Result<(), SiteError> {
         let zip_err = |e: zip::result::ZipError| {
             SiteError::Other(format!("could not write {}: {e}", target.display()))
         };
-        for (path, bytes) in files {
-            zip.start_file(path.as_str(), options).map_err(zip_err)?;
-            zip.write_all(bytes)
+        let mut bytes = Vec::new();
+        for path in paths {
+            let source = dir.join(path);
+            bytes.clear();
+            std::fs::File::open(&source)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| SiteError::io("read", &source, e))?;
+            zip.start_file(path, options).map_err(zip_err)?;
+            zip.write_all(&bytes)
                 .map_err(|e| SiteError::io("write", &tmp, e))?;
         }
-        zip.finish().map_err(zip_err)?;
+        zip.finish()
+            .map_err(zip_err)?
+            .flush()
+            .map_err(|e| SiteError::io("write", &tmp, e))?;
         std::fs::rename(&tmp, target).map_err(|e| SiteError::io("write", target, e))
     })();
     if result.is_err() {
@@ -149,7 +285,24 @@ mod tests {
         write_atomic(&files, &out).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
         assert!(!out.join("old.html").exists());
+        assert!(out.join(MARKER).is_file(), "the next build may replace it");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::begin(&dir.path().join("public")).unwrap();
+        staging.write("a/b/c.html", b"x").unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_refused_folder_is_described_by_its_first_entries() {
+        let names: Vec<String> = (1..=7).map(|i| format!("f{i}")).collect();
+        assert_eq!(describe(&names), "f1, f2, f3, f4, f5 and 2 more");
+        assert_eq!(describe(&names[..2]), "f1 and f2");
     }
 }

@@ -31,14 +31,40 @@ pub fn render(
     theme: &Theme,
     opts: &RenderOptions,
 ) -> Result<Files, SiteError> {
-    let tera = templates(theme)?;
-    let today = opts.today.unwrap_or_else(Date::today);
-    let views = shared_view(site, today);
+    let renderer = Renderer::new(site, theme, opts)?;
     let render_page = |page: &Page| -> Result<(String, Vec<u8>), SiteError> {
         let html = bodies
             .get(&page.source)
             .map(|r| r.html.as_str())
             .unwrap_or("");
+        Ok((page.path.clone(), renderer.page(site, page, html)?))
+    };
+    let mut files: Files = in_parallel(&site.pages, render_page)?.into_iter().collect();
+    let rest = renderer.rest(site, theme, opts, files.keys().map(String::as_str))?;
+    files.extend(rest);
+    Ok(files)
+}
+
+/// The templates and the views pages share, made once and then used for any number of pages:
+/// by `render`, by the build that streams pages to disk and by the preview that re-renders only
+/// the pages an edit touched.
+pub struct Renderer {
+    tera: Tera,
+    views: Views,
+    today: Date,
+}
+
+impl Renderer {
+    pub fn new(site: &Site, theme: &Theme, opts: &RenderOptions) -> Result<Renderer, SiteError> {
+        let tera = templates(theme)?;
+        let today = opts.today.unwrap_or_else(Date::today);
+        let views = shared_view(site, today);
+        Ok(Renderer { tera, views, today })
+    }
+
+    /// One page through its template; `html` is its rendered Markdown.
+    pub fn page(&self, site: &Site, page: &Page, html: &str) -> Result<Vec<u8>, SiteError> {
+        let (views, today) = (&self.views, self.today);
         let template = format!("{}.html", template_for(page.kind));
         let mut ctx = views.context_for(
             &template,
@@ -49,27 +75,41 @@ pub fn render(
         ctx.insert("page", page);
         ctx.insert("content", html);
         ctx.insert("view", &kind_view(site, page, today));
-        Ok((page.path.clone(), run(&tera, &template, &ctx)?))
-    };
-    let mut files: Files = in_parallel(&site.pages, render_page)?.into_iter().collect();
-    for (path, template, title) in generated(site) {
-        let ctx = views.context_for(template, path, title, None);
-        files.insert(path.to_string(), run(&tera, template, &ctx)?);
+        run(&self.tera, &template, &ctx)
     }
-    for (name, bytes) in &theme.statics {
-        files.insert(format!("assets/{name}"), bytes.clone());
+
+    /// Everything that is not a page of Markdown: the generated pages, the theme's assets, the
+    /// site's static files and the sitemap (which lists `pages`, the pages' output paths, too).
+    pub fn rest<'a>(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        opts: &RenderOptions,
+        pages: impl Iterator<Item = &'a str>,
+    ) -> Result<Files, SiteError> {
+        let (tera, views) = (&self.tera, &self.views);
+        let mut files = Files::new();
+        for (path, template, title) in generated(site) {
+            let ctx = views.context_for(template, path, title, None);
+            files.insert(path.to_string(), run(tera, template, &ctx)?);
+        }
+        for (name, bytes) in &theme.statics {
+            files.insert(format!("assets/{name}"), bytes.clone());
+        }
+        let mut statics = BTreeMap::new();
+        super::theme::read_tree(&site.root.join("static"), "static/", &mut statics)?;
+        files.extend(statics);
+        if let Some(base) = opts
+            .base_url
+            .as_ref()
+            .or(site.settings.site.base_url.as_ref())
+        {
+            let mut every: Files = pages.map(|p| (p.to_string(), Vec::new())).collect();
+            every.extend(files.keys().map(|k| (k.clone(), Vec::new())));
+            files.insert("sitemap.xml".into(), sitemap(base, &every).into_bytes());
+        }
+        Ok(files)
     }
-    let mut statics = BTreeMap::new();
-    super::theme::read_tree(&site.root.join("static"), "static/", &mut statics)?;
-    files.extend(statics);
-    if let Some(base) = opts
-        .base_url
-        .as_ref()
-        .or(site.settings.site.base_url.as_ref())
-    {
-        files.insert("sitemap.xml".into(), sitemap(base, &files).into_bytes());
-    }
-    Ok(files)
 }
 
 fn templates(theme: &Theme) -> Result<Tera, SiteError> {
@@ -192,14 +232,19 @@ impl Views {
     }
 }
 
+/// How many threads [`in_parallel`] uses: one per core, up to 8.
+pub fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}
+
 /// Maps `f` over `items` on every core, keeping the order; the first error wins.
 pub fn in_parallel<T: Sync, R: Send, E: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = threads();
     let chunk = items.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
