@@ -32,7 +32,7 @@ type Shared = Arc<(Mutex<State>, Condvar)>;
 const WATCHED: &[&str] = &["content", "templates", "static", "themes", "theme-static"];
 
 /// How long the watcher waits for a burst of events (an editor's save) to end before updating.
-const QUIET: Duration = Duration::from_millis(30);
+const QUIET: Duration = Duration::from_millis(20);
 
 /// The longest a stream of events can hold an update back.
 const MAX_WAIT: Duration = Duration::from_millis(500);

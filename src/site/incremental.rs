@@ -13,12 +13,13 @@
 //! `build`), reusing the pages whose files did not change, so the preview shows what `build`
 //! writes, byte for byte; `tests/serve.rs` holds it to that after a run of edits.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::error::SiteError;
 use super::load::{self, LoadOptions};
-use super::model::{Page, Site};
+use super::model::{Kind, Page, Site};
 use super::render::{self, Files, RenderOptions, Renderer};
 use super::theme::Theme;
 
@@ -33,6 +34,8 @@ pub struct Preview {
     /// Source path -> the page's Markdown as HTML.
     bodies: HashMap<String, String>,
     files: Files,
+    /// A failed update left the kept pages incomplete: the next one loads everything.
+    stale: bool,
 }
 
 /// How much of the site an update rendered again.
@@ -69,6 +72,7 @@ impl Preview {
             renderer,
             bodies,
             files,
+            stale: false,
         })
     }
 
@@ -78,7 +82,7 @@ impl Preview {
     }
 
     /// Brings the site up to date after the files at `changed` (absolute paths) changed. On an
-    /// error the preview keeps the last good site.
+    /// error the preview keeps showing the last good site.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Scope, SiteError> {
         let content = &self.site.content_dir;
         if content != &self.root && !content.is_dir() {
@@ -87,43 +91,52 @@ impl Preview {
                 content.display()
             )));
         }
-        let Some(touched) = self.touched_pages(changed) else {
-            *self = Preview::load(&self.root, &self.opts, self.drafts)?;
-            return Ok(Scope::Everything);
+        let touched = match self.touched_pages(changed) {
+            Some(touched) if !self.stale => touched,
+            _ => {
+                *self = Preview::load(&self.root, &self.opts, self.drafts)?;
+                return Ok(Scope::Everything);
+            }
         };
-        let unchanged: HashMap<String, Page> = self
-            .site
-            .pages
-            .iter()
-            .filter(|p| !touched.covers(&p.source))
-            .map(|p| (p.source.clone(), p.clone()))
+        // Unchanged pages move into the new site rather than being copied: at thousands of
+        // pages, copying and freeing them would cost more than the edit. Until this update
+        // succeeds the kept pages are in pieces, so a failure leads to a full load next time.
+        self.stale = true;
+        let old_order: Vec<(String, String)> = outputs(&self.site)
+            .map(|(s, p)| (s.to_string(), p.to_string()))
             .collect();
+        let (previous, keep): (Vec<Page>, Vec<Page>) = std::mem::take(&mut self.site.pages)
+            .into_iter()
+            .partition(|p| touched.covers(&p.source));
+        let keep = RefCell::new(
+            keep.into_iter()
+                .map(|p| (p.source.clone(), p))
+                .collect::<HashMap<_, _>>(),
+        );
+        let take = |source: &str| keep.borrow_mut().remove(source);
         let site = load::load_with(
             &self.root,
             &LoadOptions {
                 drafts: self.drafts,
-                unchanged: Some(&unchanged),
+                unchanged: Some(&take),
             },
         )?;
+        let old_sources: HashSet<&str> = old_order.iter().map(|(s, _)| s.as_str()).collect();
         let reread: Vec<&Page> = site
             .pages
             .iter()
-            .filter(|p| !unchanged.contains_key(&p.source))
+            .filter(|p| touched.covers(&p.source) || !old_sources.contains(p.source.as_str()))
             .collect();
-        let same_pages = outputs(&site).eq(outputs(&self.site));
-        let old: HashMap<&str, &Page> = self
-            .site
-            .pages
-            .iter()
-            .map(|p| (p.source.as_str(), p))
-            .collect();
+        let same_pages = outputs(&site).eq(old_order.iter().map(|(s, p)| (s.as_str(), p.as_str())));
         let bodies_only = same_pages
             && reread.iter().all(|p| {
-                old.get(p.source.as_str())
+                previous
+                    .iter()
+                    .find(|o| o.source == p.source)
                     .is_some_and(|o| same_front_matter(o, p))
             });
 
-        if bodies_only {
+        let scope = if bodies_only {
             let fresh = markdown_of(&site, reread.iter().copied());
             let mut pages = Vec::with_capacity(reread.len());
             for page in &reread {
@@ -133,20 +146,46 @@ impl Preview {
             let n = pages.len();
             self.files.extend(pages);
             self.bodies.extend(fresh);
-            self.site = site;
-            return Ok(Scope::Pages(n));
-        }
-        let bodies = if same_pages {
-            let mut bodies = self.bodies.clone();
-            bodies.extend(markdown_of(&site, reread.iter().copied()));
-            bodies
+            Scope::Pages(n)
+        } else if same_pages {
+            // Front matter changed: the pages whose views changed with it, and the page itself.
+            self.bodies
+                .extend(markdown_of(&site, reread.iter().copied()));
+            let renderer = Renderer::new(&site, &self.theme, &self.opts)?;
+            let reread: HashSet<&str> = reread.iter().map(|p| p.source.as_str()).collect();
+            let mut same: HashMap<Kind, bool> = HashMap::new();
+            let stale: Vec<&Page> = site
+                .pages
+                .iter()
+                .filter(|p| {
+                    reread.contains(p.source.as_str())
+                        || !*same
+                            .entry(p.kind)
+                            .or_insert_with(|| renderer.same_views_for(&self.renderer, p))
+                })
+                .collect();
+            let n = stale.len();
+            let fresh = render_pages(&site, &stale, &renderer, &self.bodies)?;
+            let rest = renderer.rest(
+                &site,
+                &self.theme,
+                &self.opts,
+                outputs(&site).map(|(_, p)| p),
+            )?;
+            self.files.extend(fresh);
+            self.files.extend(rest);
+            self.renderer = renderer;
+            Scope::Pages(n)
         } else {
-            markdown_of(&site, site.pages.iter())
+            self.bodies = markdown_of(&site, site.pages.iter());
+            let renderer = Renderer::new(&site, &self.theme, &self.opts)?;
+            self.files = render_all(&site, &self.theme, &renderer, &self.bodies, &self.opts)?;
+            self.renderer = renderer;
+            Scope::AllPages
         };
-        let renderer = Renderer::new(&site, &self.theme, &self.opts)?;
-        self.files = render_all(&site, &self.theme, &renderer, &bodies, &self.opts)?;
-        (self.site, self.renderer, self.bodies) = (site, renderer, bodies);
-        Ok(Scope::AllPages)
+        self.site = site;
+        self.stale = false;
+        Ok(scope)
     }
 
     /// The content files (and folders) `changed` touches, or `None` when the change reaches
@@ -232,6 +271,19 @@ fn markdown_of<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -> HashMa
     }
 }
 
+/// `pages` through their templates, on every core.
+fn render_pages(
+    site: &Site,
+    pages: &[&Page],
+    renderer: &Renderer,
+    bodies: &HashMap<String, String>,
+) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+    render::in_parallel(pages, |p| {
+        let html = bodies.get(&p.source).map_or("", String::as_str);
+        Ok((p.path.clone(), renderer.page(site, p, html)?))
+    })
+}
+
 fn render_all(
     site: &Site,
     theme: &Theme,
@@ -239,11 +291,8 @@ fn render_all(
     bodies: &HashMap<String, String>,
     opts: &RenderOptions,
 ) -> Result<Files, SiteError> {
-    let page = |p: &Page| -> Result<(String, Vec<u8>), SiteError> {
-        let html = bodies.get(&p.source).map_or("", String::as_str);
-        Ok((p.path.clone(), renderer.page(site, p, html)?))
-    };
-    let mut files: Files = render::in_parallel(&site.pages, page)?
+    let pages: Vec<&Page> = site.pages.iter().collect();
+    let mut files: Files = render_pages(site, &pages, renderer, bodies)?
         .into_iter()
         .collect();
     let rest = renderer.rest(site, theme, opts, files.keys().map(String::as_str))?;
@@ -277,15 +326,16 @@ mod tests {
     }
 
     #[test]
-    fn a_body_edit_renders_one_page_and_a_title_edit_all_of_them() {
+    fn an_edit_renders_the_pages_that_show_what_it_changed() {
         let dir = site(&[
             ("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
             ("a.md", "+++\ntitle = \"A\"\nweight = 2\n+++\nA text.\n"),
             ("b.md", "+++\ntitle = \"B\"\n+++\nB text.\n"),
+            ("c.md", "+++\ntitle = \"C\"\n+++\nC text.\n"),
         ]);
         let root = dir.path().canonicalize().unwrap();
         let mut preview = Preview::load(&root, &RenderOptions::default(), false).unwrap();
-        let a = root.join("content/a.md");
+        let (a, b) = (root.join("content/a.md"), root.join("content/b.md"));
 
         std::fs::write(&a, "+++\ntitle = \"A\"\nweight = 2\n+++\nNew words.\n").unwrap();
         assert_eq!(
@@ -294,6 +344,15 @@ mod tests {
         );
         assert_eq!(preview.files(), &build(&root));
 
+        // B is in no menu: only B and the home page (which lists every page) change.
+        std::fs::write(&b, "+++\ntitle = \"Bee\"\n+++\nB text.\n").unwrap();
+        assert_eq!(
+            preview.update(std::slice::from_ref(&b)).unwrap(),
+            Scope::Pages(2)
+        );
+        assert_eq!(preview.files(), &build(&root));
+
+        // A is in the menu every page shows.
         std::fs::write(
             &a,
             "+++\ntitle = \"Renamed\"\nweight = 2\n+++\nNew words.\n",
@@ -301,7 +360,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             preview.update(std::slice::from_ref(&a)).unwrap(),
-            Scope::AllPages
+            Scope::Pages(4)
         );
         assert_eq!(preview.files(), &build(&root));
 

@@ -19,14 +19,16 @@ pub fn load(root: &Path) -> Result<Site, SiteError> {
     load_with(root, &LoadOptions::default())
 }
 
+/// Gives back a page read earlier, by source path, if its file has not changed since.
+pub type Unchanged<'a> = &'a dyn Fn(&str) -> Option<Page>;
+
 /// What the live preview changes about loading; `load` uses the defaults.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct LoadOptions<'a> {
     /// Keep pages marked `draft = true` (`serve --drafts`).
     pub drafts: bool,
-    /// Pages from an earlier load whose files have not changed since, by source path: taken as
-    /// they are instead of reading and parsing the file again.
-    pub unchanged: Option<&'a std::collections::HashMap<String, Page>>,
+    /// Pages taken as they are instead of reading and parsing their files again.
+    pub unchanged: Option<Unchanged<'a>>,
 }
 
 /// [`load`] with options: the same walk, order and checks, so the preview matches the build.
@@ -76,8 +78,8 @@ pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        if let Some(page) = opts.unchanged.and_then(|u| u.get(&rel)) {
-            pages.push(page.clone());
+        if let Some(page) = opts.unchanged.and_then(|take| take(&rel)) {
+            pages.push(page);
             continue;
         }
         let shown = format!("{display_prefix}{rel}");

@@ -62,6 +62,23 @@ impl Renderer {
         Ok(Renderer { tera, views, today })
     }
 
+    /// Whether `page` sees the same shared views here as in `other` (made from an earlier
+    /// reading of the site), so that, unchanged itself, it renders to the same bytes. Every
+    /// field of the views counts except the large ones its template does not show.
+    pub fn same_views_for(&self, other: &Renderer, page: &Page) -> bool {
+        let template = format!("{}.html", template_for(page.kind));
+        let shown = |v: &Views| Views {
+            large: v
+                .large
+                .iter()
+                .filter(|(n, _)| Views::used_by(&template).contains(n))
+                .cloned()
+                .collect(),
+            ..v.clone()
+        };
+        self.today == other.today && shown(&self.views) == shown(&other.views)
+    }
+
     /// One page through its template; `html` is its rendered Markdown.
     pub fn page(&self, site: &Site, page: &Page, html: &str) -> Result<Vec<u8>, SiteError> {
         let (views, today) = (&self.views, self.today);
@@ -192,6 +209,7 @@ fn link(title: &str, path: &str, description: Option<&str>) -> Value {
 /// What templates can see, computed once per build: a small context every page gets, and larger
 /// views copied only into the templates that show them (copying every view into every page made
 /// builds grow with the square of the page count).
+#[derive(Clone, PartialEq)]
 struct Views {
     base: tera::Context,
     large: Vec<(&'static str, Value)>,
