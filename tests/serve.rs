@@ -31,6 +31,7 @@ fn get(port: u16, path: &str) -> Option<String> {
 fn saving_a_page_rebuilds_and_reloads_and_errors_show_in_the_page() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("signpost.toml"), "").unwrap();
     let page = dir.path().join("content/index.md");
     std::fs::write(&page, "+++\ntitle = \"First title\"\n+++\nHello.\n").unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -7,7 +7,9 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod theme;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +66,10 @@ pub fn render_bodies(site: &Site) -> HashMap<String, Rendered> {
 pub fn build_in_memory(root: &Path, opts: &RenderOptions) -> Result<Built, SiteError> {
     let site = load::load(root)?;
     let bodies = render_bodies(&site);
+    let missing = load::missing_images(&site, &bodies);
+    if !missing.is_empty() {
+        return Err(SiteError::Invalid(missing));
+    }
     let theme_name = site
         .settings
         .site
@@ -91,9 +97,23 @@ pub fn build(opts: &BuildOptions) -> Result<Built, SiteError> {
             .iter()
             .any(|f| f.severity == check::Severity::Error)
     {
-        return Err(SiteError::Other(
-            "the site has errors (listed above) and --strict is set, so nothing was written".into(),
-        ));
+        let mut listed = String::new();
+        for f in built
+            .findings
+            .iter()
+            .filter(|f| f.severity == check::Severity::Error)
+        {
+            let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+            listed.push_str(&format!(
+                "{}{at}: {}\n  fix: {}\n",
+                f.file, f.message, f.fix
+            ));
+        }
+        return Err(SiteError::Other(format!(
+            "{listed}--strict refuses a site with errors, so nothing was written; fix the {} error{} above, or build without --strict",
+            check::counts(&built.findings).0,
+            if check::counts(&built.findings).0 == 1 { "" } else { "s" }
+        )));
     }
     output::check_safe_target(&built.site, &opts.out)?;
     output::write_atomic(&built.files, &opts.out)?;
