@@ -184,7 +184,7 @@ fn pages_and_encounters_for_years_not_taught_are_errors() {
         "{said}"
     );
     assert!(
-        said.contains("content/provider-access.md:10: field `years`: the encounter \"Sixth form talk\" is for Year 12 and Year 13"),
+        said.contains("content/provider-access.md:12: field `years`: the encounter \"Sixth form talk\" is for Year 12 and Year 13"),
         "{said}"
     );
     assert!(!said.contains("Options fair"), "{said}");
@@ -375,7 +375,9 @@ fn the_starter_fits_the_years_taught_and_keeps_its_notes_out_of_the_pages() {
         if entry.path().extension().is_some_and(|x| x == "html") {
             let html = fs::read_to_string(entry.path()).unwrap();
             assert!(
-                !html.contains("NOTES FOR YOU") && !html.contains("<!--"),
+                !html.contains("NOTES FOR YOU")
+                    && !html.contains("Delete them when you are done")
+                    && !html.contains("<!--"),
                 "{} shows the notes",
                 entry.path().display()
             );

@@ -76,7 +76,7 @@ pub enum SiteError {
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
     /// The folder has no `signpost.toml`: nothing is read, built or replaced.
-    #[error("{} is not a signpost site: it has no signpost.toml.\n  fix: run `signpost new FOLDER` to start a new site, or give the site's folder with --site FOLDER", .0.display())]
+    #[error("this folder ({}) is not a signpost site: it has no signpost.toml.\n  fix: run `signpost new FOLDER` to start a new site, or give the site's folder with --site FOLDER", .0.display())]
     NotASite(PathBuf),
     #[error("{0}")]
     Other(String),

@@ -701,17 +701,11 @@ fn parse_page(
     let mut problems = Vec::new();
     let table = parse_toml(&src, &mut problems);
     let table = table.get_ref();
-    let value = |name: &str| {
-        table
-            .iter()
-            .find(|(k, _)| k.get_ref() == name)
-            .map(|(_, v)| v)
-    };
-    if value("draft").and_then(|v| v.get_ref().as_bool()) == Some(true) {
+    if find(table, "draft").and_then(|v| v.get_ref().as_bool()) == Some(true) {
         return Ok(None);
     }
     let is_index = rel == "index.md" || rel.eq_ignore_ascii_case("readme.md");
-    let kind = value("kind")
+    let kind = find(table, "kind")
         .and_then(schema::kind_of)
         .unwrap_or(if is_index { Kind::Home } else { Kind::Page });
     let fields: Vec<Field> = schema::COMMON
@@ -869,14 +863,21 @@ fn years_not_taught(
         .field(field)
         .hint("correct the year here, or add the year to `years` under [school] in signpost.toml")
     };
-    let spans = |name: &str| -> Vec<usize> {
-        match table
-            .iter()
-            .find(|(k, _)| k.get_ref() == name)
-            .map(|(_, v)| v)
-        {
+    // The line of `name`, or of `field` in each of its rows: where the fix goes.
+    let lines = |name: &str, field: &str| -> Vec<usize> {
+        match find(table, name) {
             Some(v) => match v.get_ref().as_array() {
-                Some(rows) => rows.iter().map(|r| src.line(r.span().start)).collect(),
+                Some(rows) => rows
+                    .iter()
+                    .map(|r| {
+                        let at = r
+                            .get_ref()
+                            .as_table()
+                            .and_then(|t| find(t, field))
+                            .map_or(r.span().start, |v| v.span().start);
+                        src.line(at)
+                    })
+                    .collect(),
                 None => vec![src.line(v.span().start)],
             },
             None => Vec::new(),
@@ -885,7 +886,7 @@ fn years_not_taught(
     let mut problems = Vec::new();
     match data {
         PageData::Programme(pr) if !taught.contains(&pr.year) => {
-            let line = spans("year").first().copied().unwrap_or(src.first_line);
+            let line = lines("year", "").first().copied().unwrap_or(src.first_line);
             problems.push(say(
                 format!("this is a programme page for {}", pr.year),
                 line,
@@ -893,7 +894,7 @@ fn years_not_taught(
             ));
         }
         PageData::ProviderAccess(pa) => {
-            let lines = spans("encounter");
+            let lines = lines("encounter", "years");
             for (i, e) in pa.encounters.iter().enumerate() {
                 let wrong: Vec<String> = e
                     .years
@@ -918,6 +919,13 @@ fn years_not_taught(
         _ => {}
     }
     problems
+}
+
+fn find<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v)
 }
 
 /// One programme page per year: a leftover copy (`year-10-old.md`) would double the year in the
