@@ -1,6 +1,5 @@
 //! The `signpost` command line: parses arguments and calls one function per subcommand.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -22,10 +21,8 @@ enum Command {
     /// Check the pages against the statutory list and Gatsby Benchmark 1, in plain English.
     Check(cmd::check::CheckArgs),
     /// Start a new school's site with one page of each kind, ready to edit.
-    New {
-        /// The folder to create (it must not exist yet, or be empty).
-        dir: PathBuf,
-    },
+    #[command(visible_alias = "init")]
+    New(cmd::new::NewArgs),
     /// Preview the site in a browser while you edit; the page reloads when you save.
     Serve(cmd::serve::ServeArgs),
     /// Run the careers-room kiosk: triage quiz, bookings and the drop-in queue.
@@ -37,7 +34,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
-        Command::New { dir } => cmd::new::run(&dir),
+        Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Kiosk(args) => match signpost::kiosk::run(args) {
             Ok(()) => ExitCode::SUCCESS,

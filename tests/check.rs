@@ -192,14 +192,16 @@ fn six_encounters_by_28_february() {
     assert_eq!(check(site.path()).errors("provider-encounters"), 0);
     let page = site.path().join("content/provider-access.md");
     let text = fs::read_to_string(&page).unwrap();
+    let post_16 = |block: &str| {
+        block.contains("years = [12, 13]")
+            || block.contains("years = [12]")
+            || block.contains("years = [13]")
+    };
     // Move every Years 12-13 encounter to after the deadline.
     let moved: Vec<String> = text
         .split("[[encounter]]")
         .map(|block| {
-            if block.contains("years = [12, 13]")
-                || block.contains("years = [12]")
-                || block.contains("years = [13]")
-            {
+            if post_16(block) {
                 let at = block.find("date = ").unwrap();
                 format!("{}date = 2027-03-10{}", &block[..at], &block[at + 17..])
             } else {
@@ -221,7 +223,22 @@ fn six_encounters_by_28_february() {
     assert!(r
         .messages("provider-encounters")
         .contains("after 28 February"));
-    // An 11-16 school needs no post-16 encounters.
+    // An 11-16 school needs no post-16 encounters (and may not list any).
+    let without: Vec<&str> = text.split("[[encounter]]").collect();
+    let kept: Vec<&str> = without.iter().copied().filter(|b| !post_16(b)).collect();
+    let mut kept_text = kept.join("[[encounter]]");
+    if post_16(without.last().unwrap()) {
+        kept_text.push_str("+++\n");
+        kept_text.push_str(text.rsplit_once("+++\n").unwrap().1);
+    }
+    fs::write(&page, kept_text).unwrap();
+    for year in [12, 13] {
+        fs::remove_file(
+            site.path()
+                .join(format!("content/programme/year-{year}.md")),
+        )
+        .unwrap();
+    }
     edit(
         &site.path().join("signpost.toml"),
         "years = [7, 8, 9, 10, 11, 12, 13]",
@@ -358,8 +375,10 @@ fn untitled_and_empty_pages_and_pale_colours_are_warned_about() {
 #[test]
 fn an_almost_empty_site_gets_the_whole_statutory_list() {
     let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("signpost.toml"), "").unwrap();
+    fs::create_dir(dir.path().join("content")).unwrap();
     fs::write(
-        dir.path().join("careers.md"),
+        dir.path().join("content/careers.md"),
         "# Careers\n\nWe do careers.\n",
     )
     .unwrap();

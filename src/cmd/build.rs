@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use signpost::site::{self, check, BuildOptions, Phases, RenderOptions};
+use signpost::site::{self, check, load, BuildOptions, Phases, RenderOptions, SiteError};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -30,6 +30,10 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
+    if let Some(Err(why)) = args.base_url.as_deref().map(load::check_base_url) {
+        eprintln!("error: --base-url {why}");
+        return ExitCode::from(2);
+    }
     let out = args.out.unwrap_or_else(|| args.site.join("public"));
     let opts = BuildOptions {
         site: args.site,
@@ -66,6 +70,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 println!("Check: no problems found.");
             }
             ExitCode::SUCCESS
+        }
+        Err(e @ SiteError::NotASite(_)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -117,6 +117,7 @@ fn unreadable(e: &SiteError, format: Format) {
             "{}",
             serde_json::json!({ "publishable": false, "unreadable": [{ "message": e.to_string() }] })
         ),
+        (Format::Text, SiteError::NotASite(_)) => eprintln!("error: {e}"),
         (Format::Text, e) => {
             eprintln!("The site could not be read, so it was not checked:\n{e}");
         }

@@ -75,6 +75,9 @@ pub enum SiteError {
     },
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
+    /// The folder has no `signpost.toml`: nothing is read, built or replaced.
+    #[error("this folder ({}) is not a signpost site: it has no signpost.toml.\n  fix: run `signpost new FOLDER` to start a new site, or give the site's folder with --site FOLDER", .0.display())]
+    NotASite(PathBuf),
     #[error("{0}")]
     Other(String),
 }
@@ -96,7 +99,7 @@ fn list(problems: &[Problem]) -> String {
     }
     let n = problems.len();
     out.push_str(&format!(
-        "{n} problem{} found; nothing was written.",
+        "{n} problem{} found.",
         if n == 1 { "" } else { "s" }
     ));
     out

@@ -1,23 +1,28 @@
 //! Reading a site folder into the typed model: settings, then every Markdown page.
 //!
-//! Every file is read and every problem collected before giving up, so one build reports them all.
+//! Every file is read and every problem collected before giving up, so one build reports them
+//! all: each file is parsed to spanned TOML first and checked field by field against
+//! [`super::schema`], and only a file without problems becomes typed model values.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 use walkdir::WalkDir;
 
 use super::error::{did_you_mean, Problem, SiteError};
+use super::markdown::{encode_path, normalise, Rendered};
 use super::model::*;
+use super::schema::{self, Field, Shape};
+use super::yaml;
 
 /// The settings file at the top of a site folder.
 pub const SETTINGS_FILE: &str = "signpost.toml";
 
-/// Reads the site in `root`. Its pages are in `root/content/`, or in `root` itself when there
-/// is no `content` folder (a loose folder of Markdown still gets checked).
-pub fn load(root: &Path) -> Result<Site, SiteError> {
-    load_with(root, &LoadOptions::default())
-}
+/// The only folder of a site whose files are published as they are (images, the logo, PDFs).
+pub const STATIC_DIR: &str = "static";
 
 /// Gives back a page read earlier, by source path, if its file has not changed since.
 pub type Unchanged<'a> = &'a dyn Fn(&str) -> Option<Page>;
@@ -31,44 +36,56 @@ pub struct LoadOptions<'a> {
     pub unchanged: Option<Unchanged<'a>>,
 }
 
+/// Refuses a folder that is not a signpost site, so that a build run from the wrong folder never
+/// replaces anything and never reads another project's files as pages.
+pub fn require_site(root: &Path) -> Result<(), SiteError> {
+    if root.join(SETTINGS_FILE).is_file() {
+        Ok(())
+    } else {
+        Err(SiteError::NotASite(root.to_path_buf()))
+    }
+}
+
+/// Reads the site in `root`: `root/signpost.toml` and the pages in `root/content/`.
+pub fn load(root: &Path) -> Result<Site, SiteError> {
+    load_with(root, &LoadOptions::default())
+}
+
 /// [`load`] with options: the same walk, order and checks, so the preview matches the build.
 pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
-    if !root.is_dir() {
-        return Err(SiteError::Other(format!(
-            "{} is not a folder; give the folder that holds signpost.toml and content/ (--site DIR)",
-            root.display()
-        )));
-    }
+    require_site(root)?;
     let mut problems = Vec::new();
-    let settings_path = root.join(SETTINGS_FILE);
-    let settings_found = settings_path.is_file();
-    let settings = if settings_found {
-        let text = read(&settings_path)?;
-        match toml::from_str::<Settings>(&text) {
-            Ok(s) => s,
-            Err(e) => {
-                problems.push(toml_problem(SETTINGS_FILE, &text, 1, &e));
-                Settings::default()
-            }
-        }
-    } else {
-        Settings::default()
+    let settings = read_settings(root, &mut problems)?;
+    let taught = {
+        let mut y = settings.school.years.clone();
+        y.sort();
+        y.dedup();
+        y
     };
-
-    let content_dir = if root.join("content").is_dir() {
-        root.join("content")
-    } else {
-        root.to_path_buf()
-    };
-    let display_prefix = relative_display(root, &content_dir);
+    let content_dir = root.join("content");
+    let display_prefix = "content/";
     let mut pages = Vec::new();
+    if !content_dir.is_dir() {
+        problems.push(
+            Problem::new(display_prefix, "there is no content folder beside signpost.toml")
+                .hint("make a folder called content and put the pages' Markdown files in it (`signpost new` makes a starter)"),
+        );
+    }
     for entry in WalkDir::new(&content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
     {
-        let entry = entry
-            .map_err(|e| SiteError::Other(format!("could not read the content folder: {e}")))?;
+        let Ok(entry) = entry else {
+            // A missing content folder is reported above; other walk errors are real.
+            if !content_dir.is_dir() {
+                break;
+            }
+            return Err(SiteError::Other(format!(
+                "could not read the content folder {}",
+                content_dir.display()
+            )));
+        };
         let path = entry.path();
         if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "md") {
             continue;
@@ -83,19 +100,21 @@ pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
             continue;
         }
         let shown = format!("{display_prefix}{rel}");
-        let text = read(path)?;
-        match parse_page(&rel, &shown, &text, opts.drafts) {
+        let Some(text) = read_text(path, &shown, &mut problems)? else {
+            continue;
+        };
+        match parse_page(&rel, &shown, &text, &taught, opts.drafts) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
             Err(mut p) => problems.append(&mut p),
         }
     }
-    check_unique_paths(&pages, &display_prefix, &mut problems);
+    check_unique_paths(&pages, display_prefix, &mut problems);
+    check_one_page_per_year(&pages, display_prefix, &mut problems);
     if problems.is_empty() {
         Ok(Site {
             root: root.to_path_buf(),
             content_dir,
-            settings_found,
             settings,
             pages,
         })
@@ -109,15 +128,446 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|n| n.starts_with('.') && n.len() > 1)
 }
 
-fn read(path: &Path) -> Result<String, SiteError> {
-    std::fs::read_to_string(path).map_err(|e| SiteError::io("read", path, e))
+/// Reads a text file. UTF-16 with a byte order mark (Notepad's "Unicode") is read as it is; any
+/// other text that is not UTF-8 (Windows-1252 from Word, where `£` is one byte) is a problem
+/// naming its lines, because guessing the encoding could publish the wrong characters.
+fn read_text(
+    path: &Path,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<String>, SiteError> {
+    let bytes = std::fs::read(path).map_err(|e| SiteError::io("read", path, e))?;
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return Ok(Some(text.into_owned()));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) => {
+            problems.push(not_utf8(shown, e.as_bytes()));
+            Ok(None)
+        }
+    }
 }
 
-fn relative_display(root: &Path, dir: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(p) if !p.as_os_str().is_empty() => format!("{}/", p.to_string_lossy()),
-        _ => String::new(),
+fn not_utf8(shown: &str, bytes: &[u8]) -> Problem {
+    let lines: Vec<(usize, String)> = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| std::str::from_utf8(l).is_err())
+        .map(|(i, l)| {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(l);
+            (i + 1, text.trim().to_string())
+        })
+        .collect();
+    let (first, example) = lines.first().cloned().unwrap_or((1, String::new()));
+    let others = if lines.len() > 1 {
+        format!(
+            " (and line{} {})",
+            if lines.len() > 2 { "s" } else { "" },
+            lines[1..]
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        String::new()
+    };
+    Problem::new(
+        shown,
+        format!(
+            "this file is not saved as UTF-8 text, so signpost cannot be sure of its characters; this line{others} probably reads \"{example}\" (a £, curly quote or dash saved by Word or Notepad in an older encoding)"
+        ),
+    )
+    .at(first)
+    .hint("save it as UTF-8: in Notepad choose Save As and set Encoding to UTF-8; in Word choose Save As, Plain Text, then Unicode (UTF-8)")
+}
+
+/// Turns byte offsets in a piece of a file into the file's line numbers.
+struct Src<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// The file's line number of the first line of `text`.
+    first_line: usize,
+}
+
+impl Src<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let before = self.text.get(..offset).unwrap_or(self.text);
+        before.matches('\n').count() + self.first_line
     }
+
+    /// The text a span covers, for messages.
+    fn at(&self, span: std::ops::Range<usize>) -> &str {
+        self.text.get(span).unwrap_or("").trim()
+    }
+}
+
+/// Parses TOML, reporting every syntax problem it recovers from in plain words.
+fn parse_toml<'a>(src: &Src<'a>, problems: &mut Vec<Problem>) -> Spanned<DeTable<'a>> {
+    let (table, errors) = DeTable::parse_recoverable(src.text);
+    for e in errors {
+        problems.push(syntax_problem(src, &e));
+    }
+    table
+}
+
+/// Adds the field checks' problems to the syntax problems, leaving out a second problem on a
+/// line that could not be read in the first place.
+fn add_checked(problems: &mut Vec<Problem>, syntax_from: usize, checked: Vec<Problem>) {
+    let unreadable: Vec<Option<usize>> = problems[syntax_from..].iter().map(|p| p.line).collect();
+    problems.extend(
+        checked
+            .into_iter()
+            .filter(|p| p.line.is_none() || !unreadable.contains(&p.line)),
+    );
+}
+
+fn syntax_problem(src: &Src, e: &toml::de::Error) -> Problem {
+    let span = e.span().unwrap_or(0..0);
+    let line = src.line(span.start);
+    let line_text = src.text.lines().nth(line - src.first_line).unwrap_or("");
+    let key = key_on_line(line_text);
+    let value = src.at(span.clone());
+    let message = e.message().trim();
+    let p = Problem::new(src.file, "").at(line);
+    let p = match &key {
+        Some(k) => p.field(k.clone()),
+        None => p,
+    };
+    let key = key.unwrap_or_else(|| "setting".into());
+    if message.starts_with("string values must be quoted") {
+        Problem {
+            message: format!("`{key}` is text, so it goes in \"double quotes\""),
+            ..p
+        }
+        .hint(format!("write it as: {key} = \"{value}\""))
+    } else if message.starts_with("invalid date") {
+        let why = Date::parse(value)
+            .err()
+            .unwrap_or_else(|| message.to_string());
+        Problem { message: why, ..p }.hint(format!("write a real date, like {key} = 2027-02-12"))
+    } else if message.starts_with("duplicate key") {
+        Problem {
+            message: format!("`{key}` is set more than once here"),
+            ..p
+        }
+        .hint("keep one of the lines and delete the other")
+    } else {
+        Problem {
+            message: format!("this line cannot be read as settings: {message}"),
+            ..p
+        }
+        .hint("check the quotes and brackets on this line against the examples in docs/content-model.md")
+    }
+}
+
+/// What to say about a field the table does not take.
+type Unknown<'f> = dyn Fn(&str, usize) -> Problem + 'f;
+
+/// Checks `table` against `fields`: unknown fields, values of the wrong shape, values the model
+/// refuses (year 14, 30 February) and missing required fields, every one reported.
+fn validate(
+    src: &Src,
+    table: &DeTable,
+    line: usize,
+    fields: &[Field],
+    place: &str,
+    unknown: &Unknown,
+    problems: &mut Vec<Problem>,
+) {
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        match fields.iter().find(|f| f.name == name) {
+            Some(f) => check_value(src, f, value, problems),
+            None => problems.push(unknown(name, src.line(key.span().start))),
+        }
+    }
+    for f in fields.iter().filter(|f| f.required) {
+        if !table.iter().any(|(k, _)| k.get_ref() == f.name) {
+            problems.push(
+                Problem::new(src.file, format!("`{}` is required{place}", f.name))
+                    .at(line)
+                    .field(f.name)
+                    .hint(format!("add a line such as: {} = {}", f.name, f.example)),
+            );
+        }
+    }
+}
+
+/// "`titel` is not a field signpost knows here", with a "did you mean" among `fields`.
+fn unknown_field<'f>(file: &'f str, fields: &'f [Field], place: &'f str) -> Box<Unknown<'f>> {
+    Box::new(move |name, line| {
+        let names = fields.iter().map(|f| f.name);
+        let hint = match did_you_mean(name, names.clone()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "the fields allowed here are: {}",
+                names.collect::<Vec<_>>().join(", ")
+            ),
+        };
+        Problem::new(
+            file,
+            format!("`{name}` is not a field signpost knows{place}"),
+        )
+        .at(line)
+        .field(name)
+        .hint(hint)
+    })
+}
+
+fn check_value(src: &Src, f: &Field, v: &Spanned<DeValue>, problems: &mut Vec<Problem>) {
+    let line = src.line(v.span().start);
+    if !f.shape.fits(v.get_ref()) {
+        problems.push(wrong_shape(src, f, v, line));
+        return;
+    }
+    match (f.shape, v.get_ref()) {
+        (Shape::Table(fields), DeValue::Table(t)) => {
+            let place = format!(" in [{}]", f.name);
+            let unknown = unknown_field(src.file, fields, &place);
+            validate(src, t, line, fields, &place, &unknown, problems);
+        }
+        (Shape::Rows(fields), DeValue::Array(rows)) => {
+            let place = format!(" in [[{}]]", f.name);
+            let unknown = unknown_field(src.file, fields, &place);
+            for row in rows.iter() {
+                if let DeValue::Table(t) = row.get_ref() {
+                    let line = src.line(row.span().start);
+                    validate(src, t, line, fields, &place, &unknown, problems);
+                }
+            }
+        }
+        (Shape::List(inner), DeValue::Array(items)) => {
+            if let Some(bad) = items.iter().find(|i| !inner.fits(i.get_ref())) {
+                let quoted = bad.get_ref().is_str() && !matches!(inner, Shape::Text);
+                let how = if quoted {
+                    ", with numbers written without quotes"
+                } else {
+                    ""
+                };
+                problems.push(
+                    Problem::new(
+                        src.file,
+                        format!("`{}` should be {}{how}", f.name, f.shape.words(f.example)),
+                    )
+                    .at(src.line(bad.span().start))
+                    .field(f.name)
+                    .hint(format!("write it as: {} = {}", f.name, f.example)),
+                );
+                return;
+            }
+        }
+        _ => {}
+    }
+    if let Some(e) = f.check.and_then(|check| check(v)) {
+        let mut p = toml_problem(src.file, src.text, src.first_line, &e);
+        p.field = Some(f.name.to_string());
+        p.line = p.line.or(Some(line));
+        problems.push(p);
+    }
+}
+
+/// "`year` should be a whole number like 10, without quotes".
+fn wrong_shape(src: &Src, f: &Field, v: &Spanned<DeValue>, line: usize) -> Problem {
+    let written = src.at(v.span());
+    let unquoted = v
+        .get_ref()
+        .as_str()
+        .filter(|_| !matches!(f.shape, Shape::Text))
+        .filter(|s| {
+            DeValue::parse(s.trim())
+                .ok()
+                .is_some_and(|inner| f.shape.fits(inner.get_ref()))
+        });
+    let (how, fix) = match (unquoted, f.shape) {
+        (Some(s), _) => (
+            ", without quotes",
+            format!("write it as: {} = {}", f.name, s.trim()),
+        ),
+        (None, Shape::Text) => (
+            "",
+            format!(
+                "write it as: {} = \"{}\"",
+                f.name,
+                written.trim_matches(['[', ']', '"'])
+            ),
+        ),
+        (None, Shape::Rows(_)) => (
+            "",
+            format!(
+                "start each one with a line [[{}]] and put its settings below it",
+                f.name
+            ),
+        ),
+        (None, Shape::Table(_)) => (
+            "",
+            format!(
+                "start it with a line [{}] and put its settings below it",
+                f.name
+            ),
+        ),
+        (None, _) => ("", format!("write it as: {} = {}", f.name, f.example)),
+    };
+    Problem::new(
+        src.file,
+        format!("`{}` should be {}{how}", f.name, f.shape.words(f.example)),
+    )
+    .at(line)
+    .field(f.name)
+    .hint(fix)
+}
+
+/// Reads `signpost.toml`; problems are collected and the defaults used so pages still get read.
+fn read_settings(root: &Path, problems: &mut Vec<Problem>) -> Result<Settings, SiteError> {
+    let Some(text) = read_text(&root.join(SETTINGS_FILE), SETTINGS_FILE, problems)? else {
+        return Ok(Settings::default());
+    };
+    let src = Src {
+        file: SETTINGS_FILE,
+        text: &text,
+        first_line: 1,
+    };
+    let before = problems.len();
+    let table = parse_toml(&src, problems);
+    let unknown = unknown_field(SETTINGS_FILE, schema::SETTINGS, "");
+    let mut checked = Vec::new();
+    validate(
+        &src,
+        table.get_ref(),
+        1,
+        schema::SETTINGS,
+        "",
+        &unknown,
+        &mut checked,
+    );
+    add_checked(problems, before, checked);
+    if problems.len() > before {
+        return Ok(Settings::default());
+    }
+    let mut settings = match toml::from_str::<Settings>(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(toml_problem(SETTINGS_FILE, &text, 1, &e));
+            return Ok(Settings::default());
+        }
+    };
+    check_settings(root, &src, &mut settings, problems);
+    Ok(settings)
+}
+
+/// What the settings must get right for the site to be published correctly: a logo that
+/// exists, with its alt text, and an absolute web address.
+fn check_settings(root: &Path, src: &Src, settings: &mut Settings, problems: &mut Vec<Problem>) {
+    let line_of = |field: &str| field_line(src.text, field).unwrap_or(1);
+    let school = &mut settings.school;
+    if let Some(logo) = school.logo.clone() {
+        match published_file(root, &logo) {
+            Ok(path) => {
+                school.logo_path = Some(encode_path(&path));
+                school.logo = Some(path);
+            }
+            Err(why) => problems.push(
+                Problem::new(src.file, format!("the logo {why}"))
+                    .at(line_of("logo"))
+                    .field("logo")
+                    .hint("put the image in the static folder beside signpost.toml and write its path from there, like logo = \"static/logo.svg\""),
+            ),
+        }
+        if school
+            .logo_alt
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+        {
+            problems.push(
+                Problem::new(
+                    src.file,
+                    "a logo needs `logo_alt`: words saying what the logo shows, for people who cannot see it",
+                )
+                .at(line_of("logo"))
+                .field("logo_alt")
+                .hint("add a line such as: logo_alt = \"Riverside Academy crest\""),
+            );
+        }
+    }
+    if let Some(url) = &settings.site.base_url {
+        if let Err(why) = check_base_url(url) {
+            problems.push(
+                Problem::new(src.file, why)
+                    .at(line_of("base_url"))
+                    .field("base_url")
+                    .hint("write the full address the pages will have, like base_url = \"https://www.riverside.example.sch.uk/careers/\""),
+            );
+        }
+    }
+}
+
+/// `base_url` is the start of every address in the sitemap, so it must be a whole web address.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r)
+            if !r.is_empty()
+                && !r.starts_with('/')
+                && !r.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "`{url}` is not a whole web address: base_url must start with https:// and the website's name"
+        )),
+    }
+}
+
+/// The published path of a file named in settings (relative to the site folder, `%20` and
+/// `./` allowed), when it exists in the static folder; otherwise why not.
+fn published_file(root: &Path, written: &str) -> Result<String, String> {
+    let decoded = percent_encoding::percent_decode_str(written.trim()).decode_utf8_lossy();
+    let path = normalise(&decoded.replace('\\', "/"));
+    let on_disk = root.join(&path);
+    if !on_disk.is_file() {
+        return Err(format!("file {path} was not found in the site folder"));
+    }
+    if !path.starts_with(&format!("{STATIC_DIR}/")) {
+        return Err(format!(
+            "file {path} is not in the static folder, so it would not be published"
+        ));
+    }
+    Ok(path)
+}
+
+/// Images in the pages that point at files which are not there (or would not be published).
+pub fn missing_images(site: &Site, bodies: &HashMap<String, Rendered>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for page in &site.pages {
+        let Some(body) = bodies.get(&page.source) else {
+            continue;
+        };
+        for image in &body.images {
+            let Some(path) = &image.file else { continue };
+            let published = path.starts_with(&format!("{STATIC_DIR}/"));
+            if published && site.root.join(path).is_file() {
+                continue;
+            }
+            let why = if published || !site.content_dir.join(path).is_file() {
+                format!("the image {} was not found", image.src)
+            } else {
+                format!(
+                    "the image {} is in the content folder, which is not published",
+                    image.src
+                )
+            };
+            problems.push(
+                Problem::new(shown_path(site, page), why)
+                    .at(image.line)
+                    .hint("put images in the static folder beside signpost.toml and write the path from the site folder, like ![A careers fair](/static/careers-fair.jpg)"),
+            );
+        }
+    }
+    problems
 }
 
 /// Output path for a source file: `a/b.md` -> `a/b.html`, `index.md` stays `index.html`.
@@ -172,18 +622,21 @@ fn check_unique_paths(pages: &[Page], prefix: &str, problems: &mut Vec<Problem>)
     }
 }
 
-/// Every field any page kind may carry. Kind-specific fields are checked against the kind after
-/// parsing, so a misplaced field gets an error that names the kind it belongs to.
+/// Every field any page kind may carry, read once the front matter has passed the field-by-field
+/// checks against [`schema`] (which also say which kind a misplaced field belongs to).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
-    kind: Option<Kind>,
+    // `kind` and `draft` are read from the spanned table first; here they are only allowed.
+    #[serde(rename = "kind")]
+    _kind: Option<serde::de::IgnoredAny>,
     title: Option<String>,
     menu: Option<String>,
     description: Option<String>,
     weight: Option<i64>,
     updated: Option<Date>,
-    draft: Option<bool>,
+    #[serde(rename = "draft")]
+    _draft: Option<serde::de::IgnoredAny>,
     school_vision: Option<String>,
     year: Option<YearGroup>,
     focus: Option<String>,
@@ -199,43 +652,6 @@ struct FrontMatter {
     encounter: Option<Vec<Encounter>>,
     destination: Option<Vec<Destination>>,
 }
-
-/// Which kind-specific fields each kind takes.
-fn fields_of(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Vision => &["school_vision"],
-        Kind::Programme => &["year", "focus", "activity"],
-        Kind::LearningJourney => &["outcome"],
-        Kind::StrategicPlan => &[
-            "period",
-            "approved_slt",
-            "approved_governors",
-            "review_date",
-            "objective",
-        ],
-        Kind::Guidance => &["drop_in"],
-        Kind::ProviderAccess => &["approved_governors", "review_date", "contact", "encounter"],
-        Kind::Impact => &["destination"],
-        _ => &[],
-    }
-}
-
-const KIND_FIELDS: &[&str] = &[
-    "school_vision",
-    "year",
-    "focus",
-    "activity",
-    "outcome",
-    "period",
-    "approved_slt",
-    "approved_governors",
-    "review_date",
-    "objective",
-    "drop_in",
-    "contact",
-    "encounter",
-    "destination",
-];
 
 /// A page file cut into front matter and body, with the line each starts on.
 struct Parts<'a> {
@@ -282,8 +698,12 @@ fn parse_page(
     rel: &str,
     shown: &str,
     text: &str,
+    taught: &[YearGroup],
     drafts: bool,
 ) -> Result<Option<Page>, Vec<Problem>> {
+    if let Some(lines) = yaml::front_matter(text) {
+        return Err(vec![yaml_problem(shown, &lines)]);
+    }
     let Parts {
         front_matter: fm_text,
         fm_line,
@@ -294,47 +714,50 @@ fn parse_page(
             .at(line)
             .hint("add a line containing only +++ after the front matter")]
     })?;
-    let fm: FrontMatter = match fm_text {
-        Some(t) => toml::from_str(t).map_err(|e| vec![toml_problem(shown, t, fm_line, &e)])?,
-        None => FrontMatter::default(),
+    let fm_text = fm_text.unwrap_or("");
+    let src = Src {
+        file: shown,
+        text: fm_text,
+        first_line: fm_line,
     };
-    if fm.draft == Some(true) && !drafts {
+    let mut problems = Vec::new();
+    let table = parse_toml(&src, &mut problems);
+    let table = table.get_ref();
+    if find(table, "draft").and_then(|v| v.get_ref().as_bool()) == Some(true) && !drafts {
         return Ok(None);
     }
-    let fm_text = fm_text.unwrap_or("");
-    let line_of = |field: &str| field_line(fm_text, field).map(|l| l + fm_line - 1);
     let is_index = rel == "index.md" || rel.eq_ignore_ascii_case("readme.md");
-    let kind = fm
-        .kind
+    let kind = find(table, "kind")
+        .and_then(schema::kind_of)
         .unwrap_or(if is_index { Kind::Home } else { Kind::Page });
-    let mut problems = Vec::new();
-
-    let allowed = fields_of(kind);
-    for field in KIND_FIELDS.iter().filter(|f| !allowed.contains(f)) {
-        if let Some(line) = line_of(field) {
-            let owners: Vec<&str> = Kind::ALL
-                .iter()
-                .filter(|k| fields_of(**k).contains(field))
-                .map(|k| k.id())
-                .collect();
-            problems.push(
-                Problem::new(
-                    shown,
-                    format!("`{field}` is not used on a {} page", kind.id()),
-                )
-                .at(line)
-                .field(*field)
-                .hint(format!(
-                    "it belongs on a page of kind {}; remove it, or set kind to one of those",
-                    owners
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                )),
-            );
-        }
+    let fields: Vec<Field> = schema::COMMON
+        .iter()
+        .chain(schema::fields_of(kind))
+        .copied()
+        .collect();
+    let place = format!(" on a {} page", kind.id());
+    let general = unknown_field(shown, &fields, &place);
+    let unknown = |name: &str, line: usize| match schema::kinds_with(name).as_slice() {
+        [] => general(name, line),
+        owners => misplaced(shown, name, kind, owners, line),
+    };
+    let mut checked = Vec::new();
+    validate(
+        &src,
+        table,
+        fm_line,
+        &fields,
+        &place,
+        &unknown,
+        &mut checked,
+    );
+    add_checked(&mut problems, 0, checked);
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(problems);
     }
+    let fm: FrontMatter =
+        toml::from_str(fm_text).map_err(|e| vec![toml_problem(shown, fm_text, fm_line, &e)])?;
     // A missing title is not fatal: `check` warns, and the page still builds under a stand-in.
     let title = fm
         .title
@@ -352,15 +775,7 @@ fn parse_page(
                 focus: fm.focus,
                 activities: fm.activity.unwrap_or_default(),
             }),
-            None => {
-                problems.push(
-                    Problem::new(shown, "a programme page needs the year group it is for")
-                        .at(fm_line)
-                        .field("year")
-                        .hint("add a line such as: year = 7"),
-                );
-                PageData::None {}
-            }
+            None => PageData::None {},
         },
         Kind::LearningJourney => PageData::LearningJourney {
             outcomes: fm.outcome.unwrap_or_default(),
@@ -386,8 +801,9 @@ fn parse_page(
         },
         _ => PageData::None {},
     };
-    if !problems.is_empty() {
-        return Err(problems);
+    let not_taught = years_not_taught(&src, table, &data, taught);
+    if !not_taught.is_empty() {
+        return Err(not_taught);
     }
     Ok(Some(Page {
         source: rel.to_string(),
@@ -405,6 +821,160 @@ fn parse_page(
         front_matter: format!("{}{fm_text}", "\n".repeat(fm_line - 1)),
         data,
     }))
+}
+
+/// "`year` is not used on a vision page", naming the kinds it belongs to.
+fn misplaced(shown: &str, field: &str, kind: Kind, owners: &[Kind], line: usize) -> Problem {
+    let owners: Vec<String> = owners.iter().map(|o| format!("\"{}\"", o.id())).collect();
+    Problem::new(
+        shown,
+        format!("`{field}` is not used on a {} page", kind.id()),
+    )
+    .at(line)
+    .field(field)
+    .hint(format!(
+        "it belongs on a page of kind {}; remove it, or set kind to one of those",
+        owners.join(" or ")
+    ))
+}
+
+/// YAML front matter: the page is refused, with its settings shown as TOML to paste instead.
+fn yaml_problem(shown: &str, lines: &[&str]) -> Problem {
+    let converted = yaml::to_toml(lines);
+    let mut hint = format!(
+        "replace the two --- lines with +++ and write the settings in TOML, like this:\n+++\n{}\n+++",
+        converted.toml
+    );
+    if !converted.left_out.is_empty() {
+        let lines: Vec<String> = converted.left_out.iter().map(|l| l.to_string()).collect();
+        hint.push_str(&format!(
+            "\nline{} {} could not be converted; write {} by hand (see docs/content-model.md)",
+            if lines.len() > 1 { "s" } else { "" },
+            lines.join(", "),
+            if lines.len() > 1 { "them" } else { "it" }
+        ));
+    }
+    Problem::new(
+        shown,
+        "this page's settings are written in YAML between --- lines; signpost reads settings written in TOML between +++ lines",
+    )
+    .at(1)
+    .hint(hint)
+}
+
+/// A programme page or provider encounter for a year the school does not teach (`[school]
+/// years`) would publish a programme the school does not run.
+fn years_not_taught(
+    src: &Src,
+    table: &DeTable,
+    data: &PageData,
+    taught: &[YearGroup],
+) -> Vec<Problem> {
+    let taught_words = super::render::join_words(
+        &taught
+            .iter()
+            .map(|y| y.number().to_string())
+            .collect::<Vec<_>>(),
+    );
+    let say = |what: String, line: usize, field: &str| {
+        Problem::new(
+            src.file,
+            format!("{what}, but signpost.toml says the school teaches Years {taught_words}"),
+        )
+        .at(line)
+        .field(field)
+        .hint("correct the year here, or add the year to `years` under [school] in signpost.toml")
+    };
+    // The line of `name`, or of `field` in each of its rows: where the fix goes.
+    let lines = |name: &str, field: &str| -> Vec<usize> {
+        match find(table, name) {
+            Some(v) => match v.get_ref().as_array() {
+                Some(rows) => rows
+                    .iter()
+                    .map(|r| {
+                        let at = r
+                            .get_ref()
+                            .as_table()
+                            .and_then(|t| find(t, field))
+                            .map_or(r.span().start, |v| v.span().start);
+                        src.line(at)
+                    })
+                    .collect(),
+                None => vec![src.line(v.span().start)],
+            },
+            None => Vec::new(),
+        }
+    };
+    let mut problems = Vec::new();
+    match data {
+        PageData::Programme(pr) if !taught.contains(&pr.year) => {
+            let line = lines("year", "").first().copied().unwrap_or(src.first_line);
+            problems.push(say(
+                format!("this is a programme page for {}", pr.year),
+                line,
+                "year",
+            ));
+        }
+        PageData::ProviderAccess(pa) => {
+            let lines = lines("encounter", "years");
+            for (i, e) in pa.encounters.iter().enumerate() {
+                let wrong: Vec<String> = e
+                    .years
+                    .iter()
+                    .filter(|y| !taught.contains(y))
+                    .map(|y| y.to_string())
+                    .collect();
+                if !wrong.is_empty() {
+                    let line = lines.get(i).copied().unwrap_or(src.first_line);
+                    problems.push(say(
+                        format!(
+                            "the encounter \"{}\" is for {}",
+                            e.title,
+                            wrong.join(" and ")
+                        ),
+                        line,
+                        "years",
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+fn find<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| v)
+}
+
+/// One programme page per year: a leftover copy (`year-10-old.md`) would double the year in the
+/// overview and the benchmark counts.
+fn check_one_page_per_year(pages: &[Page], prefix: &str, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<YearGroup, &Page> = HashMap::new();
+    for page in pages {
+        let PageData::Programme(pr) = &page.data else {
+            continue;
+        };
+        if let Some(first) = seen.get(&pr.year) {
+            let line = field_line(&page.front_matter, "year");
+            let mut p = Problem::new(
+                format!("{prefix}{}", page.source),
+                format!(
+                    "{} has two programme pages: {prefix}{} and {prefix}{}",
+                    pr.year, first.source, page.source
+                ),
+            )
+            .field("year")
+            .hint("keep one page per year: delete the leftover file, move it out of the content folder, or add draft = true to it");
+            p.line = line;
+            problems.push(p);
+        } else {
+            seen.insert(pr.year, page);
+        }
+    }
 }
 
 /// A title for a page that has none: its first Markdown heading, or its file name.
@@ -477,10 +1047,6 @@ pub fn toml_problem(file: &str, text: &str, first_line: usize, e: &toml::de::Err
         p.hint = Some(format!(
             "add `{missing} = ...` to this entry (see docs/content-model.md)"
         ));
-    } else if message.contains("expected") && p.hint.is_none() {
-        p.hint = Some(
-            "check the value's type: text goes in \"quotes\", numbers and dates do not".into(),
-        );
     }
     p
 }
@@ -532,11 +1098,16 @@ pub fn shown_path(site: &Site, page: &Page) -> String {
 mod tests {
     use super::*;
 
+    fn all_years() -> Vec<YearGroup> {
+        YearGroup::ALL.filter_map(YearGroup::new).collect()
+    }
+
     fn problems(text: &str) -> Vec<Problem> {
         parse_page(
             "programme/year-7.md",
             "content/programme/year-7.md",
             text,
+            &all_years(),
             false,
         )
         .unwrap_err()
@@ -582,7 +1153,7 @@ mod tests {
         let date =
             "+++\nkind = \"strategic-plan\"\ntitle = \"P\"\nreview_date = \"2027-02-30\"\n+++\n";
         let p = &problems(date)[0];
-        assert!(p.message.contains("not a real date"), "{p}");
+        assert!(p.message.contains("30 February 2027 is not a date"), "{p}");
         assert_eq!(p.line, Some(4));
     }
 
@@ -596,15 +1167,22 @@ mod tests {
     #[test]
     fn missing_year_and_misplaced_field_are_both_reported() {
         let ps = problems("+++\nkind = \"programme\"\ntitle = \"Y7\"\ndrop_in = []\n+++\n");
-        let fields: Vec<_> = ps.iter().filter_map(|p| p.field.as_deref()).collect();
+        let mut fields: Vec<_> = ps.iter().filter_map(|p| p.field.as_deref()).collect();
+        fields.sort_unstable();
         assert_eq!(fields, ["drop_in", "year"]);
     }
 
     #[test]
     fn untitled_page_gets_a_stand_in_title() {
-        let page = parse_page("careers-fair.md", "careers-fair.md", "Some text", false)
-            .unwrap()
-            .unwrap();
+        let page = parse_page(
+            "careers-fair.md",
+            "careers-fair.md",
+            "Some text",
+            &[],
+            false,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
             (page.title.as_str(), page.has_title),
             ("Careers fair", false)

@@ -1,10 +1,12 @@
-//! Markdown to HTML, rewriting links between pages so they work from disk and under any path.
+//! Markdown to HTML, rewriting links and images so they work from disk and under any path.
 //!
 //! While rendering it records headings, links and images with their source lines, which `check`
-//! uses to find broken links, missing alt text and skipped heading levels.
+//! uses to find broken links, missing alt text and skipped heading levels. HTML comments (the
+//! starter's notes to the author, or anyone's) are left out of the page.
 
 use std::collections::{HashMap, HashSet};
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// A rendered page body and what `check` needs to know about it.
@@ -50,9 +52,12 @@ pub enum LinkTarget {
 
 #[derive(Debug, Clone)]
 pub struct Image {
+    /// The path as written in the Markdown.
     pub src: String,
     pub alt: String,
     pub line: usize,
+    /// The file it points at, relative to the site root (decoded), unless it is on another site.
+    pub file: Option<String>,
 }
 
 /// What the renderer needs to know about the rest of the site.
@@ -85,7 +90,9 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
     let mut used_ids = HashSet::new();
     // Index into `events` of the open heading and its text so far.
     let mut heading: Option<(usize, String, usize)> = None;
-    let mut image: Option<(String, String, usize)> = None;
+    let mut image: Option<Image> = None;
+    // The text of the HTML block being read, so a block that is only a comment can be dropped.
+    let mut html_block: Option<String> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -132,14 +139,15 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                 let target = resolve(&dest_url, ctx);
                 let href = match &target {
                     LinkTarget::Internal { path, fragment } => {
-                        let mut h = relative(ctx.output, path);
+                        let mut h = encode_path(&relative(ctx.output, path));
                         if let Some(f) = fragment {
                             h.push('#');
                             h.push_str(f);
                         }
                         h
                     }
-                    LinkTarget::File(_) | LinkTarget::External(_) => dest_url.to_string(),
+                    LinkTarget::File(path) => encode_path(&relative(ctx.output, path)),
+                    LinkTarget::External(_) => dest_url.to_string(),
                 };
                 out.links.push(Link {
                     written: dest_url.to_string(),
@@ -153,26 +161,62 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                     id,
                 }));
             }
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
-                image = Some((dest_url.to_string(), String::new(), line_at(range.start)));
-                events.push(event);
+            // Images are rewritten like links, so they work from disk and under any path.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let file = match resolve(&dest_url, ctx) {
+                    LinkTarget::External(_) => None,
+                    LinkTarget::File(path) | LinkTarget::Internal { path, .. } => Some(path),
+                };
+                let src = match &file {
+                    Some(path) => encode_path(&relative(ctx.output, path)).into(),
+                    None => dest_url.clone(),
+                };
+                image = Some(Image {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    line: line_at(range.start),
+                    file,
+                });
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: src,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((src, alt, line)) = image.take() {
-                    out.images.push(Image {
-                        src,
-                        alt: alt.trim().to_string(),
-                        line,
-                    });
+                if let Some(mut img) = image.take() {
+                    img.alt = img.alt.trim().to_string();
+                    out.images.push(img);
                 }
                 events.push(event);
+            }
+            Event::InlineHtml(ref h) if h.trim_start().starts_with("<!--") => {}
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(ref h) if html_block.is_some() => {
+                if let Some(block) = html_block.as_mut() {
+                    block.push_str(h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let kept = strip_comments(&html_block.take().unwrap_or_default());
+                if !kept.trim().is_empty() {
+                    events.push(Event::Start(Tag::HtmlBlock));
+                    events.push(Event::Html(kept.into()));
+                    events.push(Event::End(TagEnd::HtmlBlock));
+                }
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, text, _)) = heading.as_mut() {
                     text.push_str(t);
                 }
-                if let Some((_, alt, _)) = image.as_mut() {
-                    alt.push_str(t);
+                if let Some(img) = image.as_mut() {
+                    img.alt.push_str(t);
                 }
                 out.words += t.split_whitespace().count();
                 events.push(event);
@@ -194,6 +238,39 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
     }
     html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// `text` without its `<!-- ... -->` comments (an unclosed one runs to the end).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = match rest[start + 4..].find("-->") {
+            Some(end) => &rest[start + 4 + end + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Characters a path in a URL cannot hold as they are (`/` stays, as the separator).
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A site-relative path as it goes into a URL: `my file.pdf` -> `my%20file.pdf`.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -228,18 +305,20 @@ fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
+/// Where a link or image points. A relative path is read from the Markdown file's folder in
+/// content/, which maps onto the built site; climbing out of content/ (`../static/a.png` from
+/// content/index.md, as a Markdown editor previews it) lands in the site folder, where static/
+/// is. `%20` and other escapes are decoded, so files with spaces are found.
 fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
-    let is_external = dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("tel:")
-        || dest.starts_with("//");
-    if is_external {
+    if has_scheme(dest) || dest.starts_with("//") {
         return LinkTarget::External(dest.to_string());
     }
     let (path, fragment) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f.to_string())),
         None => (dest, None),
     };
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let path = decoded.as_ref();
     if path.is_empty() {
         return LinkTarget::Internal {
             path: ctx.output.to_string(),
@@ -247,7 +326,7 @@ fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
         };
     }
     let joined = if let Some(abs) = path.strip_prefix('/') {
-        abs.to_string()
+        normalise(abs)
     } else {
         let dir = ctx.source.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         normalise(&format!("{dir}/{path}"))
@@ -272,7 +351,18 @@ fn resolve(dest: &str, ctx: &LinkContext) -> LinkTarget {
     LinkTarget::File(joined)
 }
 
-/// Resolves `.` and `..` in a `/`-separated path.
+/// `https:`, `mailto:`, `tel:`, `data:`... A single letter is a Windows drive, not a scheme.
+fn has_scheme(dest: &str) -> bool {
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `..` above the top stays at the top.
 pub fn normalise(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
@@ -371,6 +461,42 @@ mod tests {
         assert_eq!(ids, ["who-we-are", "who-we-are-2"]);
         assert_eq!(r.headings[0].line, 12);
         assert!(r.html.contains(r#"<h2 id="who-we-are">"#));
+    }
+
+    #[test]
+    fn notes_to_the_author_are_left_out() {
+        let r = render_at(
+            "<!--\nNOTES FOR YOU\n-->\n\nText <!-- inline note --> here.\n\n<div>kept</div><!-- gone -->\n",
+            "vision.md",
+        );
+        assert!(
+            !r.html.contains("NOTES") && !r.html.contains("note"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<div>kept</div>"), "{}", r.html);
+    }
+
+    #[test]
+    fn images_and_files_resolve_from_the_site_and_keep_spaces_encoded() {
+        let r = render_at(
+            "![A](/static/a%20b.png) ![B](<../../static/a b.png>) [C](../vision%20old.md)",
+            "programme/year-7.md",
+        );
+        assert_eq!(r.images[0].file.as_deref(), Some("static/a b.png"));
+        assert_eq!(r.images[1].file.as_deref(), Some("static/a b.png"));
+        assert_eq!(
+            r.html.matches(r#"src="../static/a%20b.png""#).count(),
+            2,
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"href="../vision%20old.html""#),
+            "{}",
+            r.html
+        );
+        assert_eq!(encode_path("a b/100%.pdf"), "a%20b/100%25.pdf");
     }
 
     #[test]

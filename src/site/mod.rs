@@ -8,7 +8,9 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod schema;
 pub mod theme;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +63,10 @@ pub fn theme_of(site: &Site) -> Result<theme::Theme, SiteError> {
 pub fn build_in_memory(root: &Path, opts: &RenderOptions) -> Result<Built, SiteError> {
     let site = load::load(root)?;
     let bodies = render_bodies(&site);
+    let missing = load::missing_images(&site, &bodies);
+    if !missing.is_empty() {
+        return Err(SiteError::Invalid(missing));
+    }
     let theme = theme_of(&site)?;
     let files = render::render(&site, &bodies, &theme, opts)?;
     let today = opts.today.unwrap_or_else(model::Date::today);
@@ -164,6 +170,10 @@ pub fn build(opts: &BuildOptions) -> Result<Written, SiteError> {
     (phases.parse, phases.render, phases.write) = (parse.total(), render.total(), write.total());
     phases.pages_wall = started.elapsed();
 
+    let missing = load::missing_images(&site, &bodies);
+    if !missing.is_empty() {
+        return Err(SiteError::Invalid(missing));
+    }
     let files = files_for_check(&site, &bodies, rest, &staging)?;
     let today = opts.render.today.unwrap_or_else(model::Date::today);
     let findings = timed(&mut phases.check, || {
@@ -173,9 +183,7 @@ pub fn build(opts: &BuildOptions) -> Result<Written, SiteError> {
         .iter()
         .any(|f| f.severity == check::Severity::Error);
     if opts.strict && has_errors {
-        return Err(SiteError::Other(
-            "the site has errors (listed above) and --strict is set, so nothing was written".into(),
-        ));
+        return Err(strict_refusal(&findings));
     }
     let cleanup = timed(&mut phases.swap, || staging.finish())?;
     let paths: Vec<String> = files.into_keys().collect();
@@ -195,6 +203,27 @@ pub fn build(opts: &BuildOptions) -> Result<Written, SiteError> {
         paths,
         phases,
     })
+}
+
+/// `--strict`'s refusal, listing each error it refuses on with its file, line and fix.
+fn strict_refusal(findings: &[check::Finding]) -> SiteError {
+    let errors: Vec<&check::Finding> = findings
+        .iter()
+        .filter(|f| f.severity == check::Severity::Error)
+        .collect();
+    let mut listed = String::new();
+    for f in &errors {
+        let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+        listed.push_str(&format!(
+            "{}{at}: {}\n  fix: {}\n",
+            f.file, f.message, f.fix
+        ));
+    }
+    let n = errors.len();
+    SiteError::Other(format!(
+        "{listed}--strict refuses a site with errors, so nothing was written; fix the {n} error{} above, or build without --strict",
+        if n == 1 { "" } else { "s" }
+    ))
 }
 
 /// Source path -> output path of every page, for rewriting links between pages.

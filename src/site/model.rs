@@ -44,7 +44,7 @@ impl Date {
             .map(Date)
             .map_err(|_| {
                 format!(
-                    "{year}-{month:02}-{day:02} is not a real date: {m} {year} has {} days",
+                    "{day} {m} {year} is not a date: {m} {year} has {} days",
                     time::util::days_in_month(m, year)
                 )
             })
@@ -357,6 +357,10 @@ pub struct School {
     pub address: Option<String>,
     pub logo: Option<String>,
     pub logo_alt: Option<String>,
+    /// The logo's published path, relative to the site root and percent-encoded, set by the
+    /// loader once the file is found: templates write `{{ root }}{{ settings.school.logo_path }}`.
+    #[serde(skip_deserializing)]
+    pub logo_path: Option<String>,
 }
 
 impl Default for School {
@@ -368,6 +372,7 @@ impl Default for School {
             address: None,
             logo: None,
             logo_alt: None,
+            logo_path: None,
         }
     }
 }
@@ -624,8 +629,6 @@ pub struct Destination {
 pub struct Site {
     pub root: PathBuf,
     pub content_dir: PathBuf,
-    /// `None` when the folder has no `signpost.toml` (check then lists what is missing).
-    pub settings_found: bool,
     pub settings: Settings,
     pub pages: Vec<Page>,
 }

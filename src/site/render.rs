@@ -610,7 +610,7 @@ fn sitemap(base: &str, files: &Files) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for path in files.keys().filter(|p| p.ends_with(".html")) {
-        let loc = escape(&format!("{base}{path}"));
+        let loc = escape(&format!("{base}{}", super::markdown::encode_path(path)));
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");

@@ -40,7 +40,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "scaffold/signpost.toml",
     "scaffold/content/index.md",
     "scaffold/content/vision.md",
-    "scaffold/content/programme/year-7.md",
+    "scaffold/content/programme/year.md",
     "scaffold/content/learning-journey.md",
     "scaffold/content/strategic-plan.md",
     "scaffold/content/guidance.md",
