@@ -22,6 +22,10 @@ pub struct BuildArgs {
     /// Refuse to write the site if `signpost check` finds errors.
     #[arg(long)]
     pub strict: bool,
+    /// Build as if today were this day (YEAR-MONTH-DAY): overdue actions and the check
+    /// summary are judged on that date.
+    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    pub on: Option<signpost::site::model::Date>,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -32,7 +36,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         zip: args.zip.clone(),
         render: RenderOptions {
             base_url: args.base_url,
-            today: None,
+            today: args.on,
         },
         strict: args.strict,
     };
