@@ -1130,3 +1130,35 @@ fn strict_build_refuses_a_site_with_errors_and_keeps_the_old_one() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+#[test]
+fn build_on_date_judges_overdue_actions_on_that_day() {
+    let site = example();
+    let plan_page = |on: &str| {
+        let out = site.path().join(format!("public-{on}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args([
+                "build",
+                "--on",
+                on,
+                "--site",
+                site.path().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            fs::read_to_string(out.join("strategic-plan.html")).unwrap(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+        )
+    };
+    let (before, said_before) = plan_page("2025-10-01");
+    let (after, said_after) = plan_page("2026-11-23");
+    assert!(!before.contains("Overdue") && after.contains("Overdue"));
+    assert!(
+        said_before.contains("Check:") && said_before != said_after,
+        "{said_before}\n{said_after}"
+    );
+}
