@@ -76,22 +76,22 @@ pub struct RuleInfo {
     pub level: Level,
     /// The source, with its section or paragraph: printed as every finding's "why".
     pub why: &'static str,
-    /// What the source search could not confirm, or "" when nothing is uncertain.
+    /// What could not be confirmed against the official text, or "" when nothing is uncertain.
     pub source_note: &'static str,
     #[serde(skip)]
     pub run: Rule,
 }
 
 const SCHOOL_INFO: &str = "The School Information (England) Regulations 2008, Schedule 4, paragraph 15 (as amended), and the DfE statutory guidance \"Careers guidance and access for education and training providers\": schools publish the Careers Leader's name, email and phone, a programme summary saying how pupils, parents, teachers and employers can find out about it, how impact is measured, and the next review date, for the current academic year.";
-const SCHOOL_INFO_NOTE: &str = "The regulation text itself was not found by the source search; the list of items was confirmed from summaries of the 2018 amendment. Sub-paragraph letters are not cited for that reason.";
+const SCHOOL_INFO_NOTE: &str = "Confirmed against published summaries of the 2018 amendment, not the regulation's own text, so sub-paragraph letters are not cited.";
 const S42B_STATEMENT: &str = "Education Act 1997, section 42B(4)-(5), as amended by section 14 of the Skills and Post-16 Education Act 2022: the provider access policy statement sets out how providers ask for access, the grounds for granting and refusing it, the premises and facilities offered and the times at which access is given.";
-const S42B_STATEMENT_NOTE: &str = "The 2022 amendment adding \"the times at which the access is to be given\" to paragraph (c) was confirmed; the exact wording of paragraphs (a) and (b) was not retrieved.";
+const S42B_STATEMENT_NOTE: &str = "The 2022 amendment adding \"the times at which the access is to be given\" to paragraph (c) is confirmed; the wording of paragraphs (a) and (b) is not confirmed against the official text.";
 const S42B_ENCOUNTERS: &str = "Education Act 1997, section 42B(1A), (2A)(a) and (2B), as amended in 2022: at least two occasions of provider access in each key phase (Years 8-9, 10-11, 12-13; the second year closes on 28 February) in the standard school day; in the first and second phases every pupil meets providers at least twice and not exactly the same ones each time. The third phase must be offered but pupils need not attend.";
-const S42B_ENCOUNTERS_NOTE: &str = "The key phase dates (any time in the first year, 1 September to 28 February in the second) come from the DfE statutory guidance as summarised by school support services; the definition in regulations was not retrieved.";
+const S42B_ENCOUNTERS_NOTE: &str = "The key phase dates (any time in the first year, 1 September to 28 February in the second) are from published summaries of the DfE statutory guidance; the definition of a key phase is not confirmed against the official text.";
 const S42B_CONTENT: &str = "Education Act 1997, section 42B(2A)(b), as amended in 2022: schools ask every provider to tell pupils about itself and its technical qualifications or apprenticeships, the careers they lead to, what learning there is like, and to answer pupils' questions.";
 const IMPARTIAL: &str = "Education Act 1997, section 42A(4)(a)-(b): careers guidance is impartial and includes the 16 to 18 options, including apprenticeships; section 42B (the \"Baker clause\") exists so pupils hear about technical education and apprenticeships at each point of choice.";
 const BENCHMARK_1: &str = "Gatsby Benchmark 1 (2025): the careers programme is published so pupils, parents and carers, staff and employers can access and understand it; it is tailored, sequenced, has learning outcomes, says how parents and carers are engaged and is evaluated with feedback from pupils, parents and carers, staff, employers and careers advisers.";
-const BENCHMARK_1_NOTE: &str = "Wording taken from the 2025 changes summarised in the project's source documents (seed 004) and published summaries; the Gatsby text itself was not retrieved.";
+const BENCHMARK_1_NOTE: &str = "Wording from published summaries of the 2025 changes (including a school's action plan in the project's source documents); not confirmed against the Gatsby text itself.";
 const BENCHMARK_8: &str = "Gatsby Benchmark 8 (2025): information about personal guidance and how to get it is on the school website; every pupil meets a careers adviser qualified to at least level 6 by 16 and again by 18.";
 const COVERAGE: &str = "Gatsby Benchmarks (2025): Benchmark 2 in each key stage; 4 and 5 every year from age 11; 6, 7 and 8 by 16 and again by 18; 1 and 3 across the programme.";
 const ACCESSIBILITY: &str = "Schools are largely exempt from the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (except content for essential online administrative functions), so the statement is good practice, not a legal duty; WCAG 2.2 AA still applies to what signpost builds.";
@@ -99,7 +99,7 @@ const ACCESSIBILITY_NOTE: &str = "The exemption for \"schools or nurseries\" was
 const PLAN: &str = "Gatsby Benchmark 1 (2025): a careers plan backed by governors and senior leaders, with actions owned and dated.";
 const REVIEW: &str = "DfE statutory guidance \"Careers guidance and access for education and training providers\": the provider access statement is approved by the governing body (or trust) and kept under review.";
 const REVIEW_NOTE: &str =
-    "The guidance's paragraph number for approval and review was not retrieved.";
+    "The guidance's paragraph number for approval and review is not confirmed.";
 const QUALITY: &str =
     "WCAG 2.2 AA and Benchmark 1: readers must be able to reach, use and understand every page.";
 
@@ -779,7 +779,12 @@ fn programme_access(ctx: &Context) -> Vec<Finding> {
         return Vec::new(); // programme-summary reports the missing home page.
     };
     let sections = sections(home, headings_of(ctx, home));
-    let paragraphs: Vec<String> = home.body.split("\n\n").map(str::to_lowercase).collect();
+    let paragraphs: Vec<String> = home
+        .body
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::to_lowercase)
+        .collect();
     let mut out = Vec::new();
     for a in AUDIENCES {
         let own_page = a.pages.iter().any(|k| ctx.site.first_of(*k).is_some());
