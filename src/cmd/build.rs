@@ -26,6 +26,10 @@ pub struct BuildArgs {
     /// Say how long each phase took (load, parse, render, write, check, swap, zip).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Build as if today were this day (YEAR-MONTH-DAY): overdue actions and the check
+    /// summary are judged on that date.
+    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    pub on: Option<signpost::site::model::Date>,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -41,7 +45,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         zip: args.zip.clone(),
         render: RenderOptions {
             base_url: args.base_url,
-            today: None,
+            today: args.on,
         },
         strict: args.strict,
     };

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use signpost::site::check::{self, Finding, Severity};
+use signpost::site::model::Date;
 use signpost::site::{self, RenderOptions, SiteError};
 
 use super::build::plural;
@@ -15,6 +16,8 @@ pub enum Format {
     Text,
     /// One JSON document, for other tools.
     Json,
+    /// Markdown, for documents (with --list-rules: the body of docs/check-rules.md).
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -25,11 +28,31 @@ pub struct CheckArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Judge every date as if today were this day (YEAR-MONTH-DAY), e.g. to see what will be
+    /// out of date at next month's governors' meeting.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub on: Option<Date>,
+    /// List every rule: what it checks, error or warning, and its source. Checks nothing.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+/// Reads `--on`, explaining a bad date in the same words as the pages' dates.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
 }
 
 /// Exit codes: 0 publishable (warnings allowed), 1 errors remain, 2 the site could not be read.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let built = match site::build_in_memory(&args.site, &RenderOptions::default()) {
+    if args.list_rules {
+        list_rules(args.format);
+        return ExitCode::SUCCESS;
+    }
+    let opts = RenderOptions {
+        today: args.on,
+        ..RenderOptions::default()
+    };
+    let built = match site::build_in_memory(&args.site, &opts) {
         Ok(b) => b,
         Err(e) => {
             unreadable(&e, args.format);
@@ -50,6 +73,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => print_text(&built.findings, &external, errors, warnings),
+        Format::Markdown => print_markdown(&built.findings, errors, warnings),
     }
     if errors == 0 {
         ExitCode::SUCCESS
@@ -101,6 +125,58 @@ fn print_text(
     );
 }
 
+fn list_rules(format: Format) {
+    match format {
+        Format::Markdown => print!("{}", check::rules_markdown()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(check::RULES).unwrap_or_default()
+        ),
+        Format::Text => {
+            for r in check::RULES {
+                println!(
+                    "{} ({})
+  checks: {}
+  source: {}",
+                    r.id,
+                    r.level.label(),
+                    r.checks,
+                    r.why
+                );
+                if !r.source_note.is_empty() {
+                    println!("  note: {}", r.source_note);
+                }
+                println!();
+            }
+        }
+    }
+}
+
+/// Findings as a Markdown checklist, e.g. for a governors' paper.
+fn print_markdown(findings: &[Finding], errors: usize, warnings: usize) {
+    println!(
+        "# signpost check
+"
+    );
+    for f in findings {
+        let at = f.line.map(|l| format!(", line {l}")).unwrap_or_default();
+        let label = match f.severity {
+            Severity::Error => "Error",
+            Severity::Warning => "Warning",
+        };
+        println!(
+            "- [ ] **{label}** ({}{at}): {} Fix: {} _Why: {}_",
+            f.file, f.message, f.fix, f.why
+        );
+    }
+    println!(
+        "
+{errors} error{}, {warnings} warning{}.",
+        plural(errors),
+        plural(warnings)
+    );
+}
+
 fn unreadable(e: &SiteError, format: Format) {
     match (format, e) {
         (Format::Json, SiteError::Invalid(problems)) => {
@@ -117,8 +193,8 @@ fn unreadable(e: &SiteError, format: Format) {
             "{}",
             serde_json::json!({ "publishable": false, "unreadable": [{ "message": e.to_string() }] })
         ),
-        (Format::Text, SiteError::NotASite(_)) => eprintln!("error: {e}"),
-        (Format::Text, e) => {
+        (Format::Text | Format::Markdown, SiteError::NotASite(_)) => eprintln!("error: {e}"),
+        (Format::Text | Format::Markdown, e) => {
             eprintln!("The site could not be read, so it was not checked:\n{e}");
         }
     }

@@ -149,12 +149,21 @@ impl DayName {
 }
 
 /// `triage.toml`: the quick careers check.
+///
+/// Which parts follow the Pathway Planner model and which are the school's choice is set out
+/// in docs/kiosk.md: extra support always gives Red and considering nothing is never Green
+/// (the model); the years offered, thresholds and the other Red rules are settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TriageSettings {
-    /// Percent thresholds for Green and Amber.
+    /// Which year groups see the quick check (default: Years 11 and 12, as in the model).
+    #[serde(default)]
+    pub quick_check: QuickCheck,
+    /// Percent thresholds for Green and Amber (default 75 and 45).
+    #[serde(default)]
     pub scoring: Scoring,
     /// Answers that always give Red, whatever the score.
+    #[serde(default)]
     pub always_red: AlwaysRed,
     /// One sentence per result saying what it means.
     pub results: ResultText,
@@ -166,9 +175,35 @@ pub struct TriageSettings {
     pub questions: Vec<Question>,
 }
 
+/// Which year groups are offered the quick check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickCheck {
+    /// The model triages Year 11 (post-16 choices) and Year 12 (post-18) after a
+    /// pre-guidance session; a school may offer it to more years.
+    #[serde(default = "model_years")]
+    pub years: Vec<YearGroup>,
+}
+
+/// The years the Pathway Planner model triages.
+fn model_years() -> Vec<YearGroup> {
+    YearGroup::ALL
+        .into_iter()
+        .filter(|y| matches!(y.get(), 11 | 12))
+        .collect()
+}
+
+impl Default for QuickCheck {
+    fn default() -> Self {
+        QuickCheck {
+            years: model_years(),
+        }
+    }
+}
+
 /// Score thresholds, as a percentage of the most a year group can score.
 #[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Scoring {
     /// At or above this percentage: Green.
     pub green_from_percent: u8,
@@ -176,19 +211,38 @@ pub struct Scoring {
     pub amber_from_percent: u8,
 }
 
+impl Default for Scoring {
+    /// The defaults documented in docs/kiosk.md.
+    fn default() -> Self {
+        Scoring {
+            green_from_percent: 75,
+            amber_from_percent: 45,
+        }
+    }
+}
+
 /// Rules that make the result Red regardless of score.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct AlwaysRed {
     /// Red if any option carrying one of these tags is definitely considered or considered.
-    #[serde(default)]
     pub considering_tags: Vec<String>,
-    /// Red if the student asks for extra support.
-    #[serde(default)]
+    /// Red if the student asks for extra support. This follows the model and cannot be turned
+    /// off; the setting is kept so existing files still read.
     pub extra_support: bool,
-    /// Red if the student is not considering any option at all.
-    #[serde(default)]
+    /// Red if the student is not considering any option at all. With this off, such a
+    /// student is still never Green (the model wants to see them), but can be Amber.
     pub nothing_considered: bool,
+}
+
+impl Default for AlwaysRed {
+    fn default() -> Self {
+        AlwaysRed {
+            considering_tags: vec!["apprenticeship".into()],
+            extra_support: true,
+            nothing_considered: true,
+        }
+    }
 }
 
 /// What each result means, in a sentence a student understands.
@@ -276,9 +330,26 @@ pub struct Answer {
 }
 
 impl TriageSettings {
-    /// The option set for a year group (validation guarantees there is exactly one).
+    /// The option set for a year group offered the quick check (validation guarantees there
+    /// is exactly one); `None` for a year that is not offered it.
     pub fn pathways_for(&self, year: YearGroup) -> Option<&Pathways> {
+        if !self.offers(year) {
+            return None;
+        }
         self.pathways.iter().find(|p| p.years.contains(&year))
+    }
+
+    /// Whether a year group is offered the quick check.
+    pub fn offers(&self, year: YearGroup) -> bool {
+        self.quick_check.years.contains(&year)
+    }
+
+    /// The year groups offered the quick check, in order, for the first step.
+    pub fn offered_years(&self) -> Vec<YearGroup> {
+        YearGroup::ALL
+            .into_iter()
+            .filter(|y| self.offers(*y))
+            .collect()
     }
 
     /// The questions a year group is asked, in file order.
@@ -494,6 +565,20 @@ pub fn parse_triage(file: &str, src: &str) -> Result<TriageSettings, ConfigError
         0,
         100,
     )?;
+    if !t.always_red.extra_support {
+        return Err(c.fail(
+            "always_red.extra_support",
+            "extra_support",
+            "cannot be false: a student who asks for extra support always gets the long (Red) session, as in the Pathway Planner model",
+        ));
+    }
+    if t.quick_check.years.is_empty() {
+        return Err(c.fail(
+            "quick_check.years",
+            "years",
+            "lists no year groups; give at least one, e.g. years = [11, 12]",
+        ));
+    }
     if sc.amber_from_percent > sc.green_from_percent {
         return Err(c.fail(
             "scoring.amber_from_percent",
@@ -533,7 +618,7 @@ pub fn parse_triage(file: &str, src: &str) -> Result<TriageSettings, ConfigError
             }
         }
     }
-    for y in YearGroup::ALL {
+    for y in t.offered_years() {
         if !covered.contains(&y) {
             return Err(c.fail("pathways", "pathways", format!("no options for {y}")));
         }
@@ -626,6 +711,65 @@ mod tests {
             DEFAULT_TRIAGE_TOML.replacen("amber_from_percent = 45", "amber_from_percent = 90", 1);
         let e = parse_triage("t", &bad_scoring).unwrap_err().to_string();
         assert!(e.contains("amber_from_percent"), "{e}");
+    }
+
+    #[test]
+    fn quick_check_defaults_follow_the_model() {
+        // A file that leaves out [quick_check], [scoring] and [always_red].
+        let minimal: String = DEFAULT_TRIAGE_TOML
+            .split("\n[[pathways]]")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part.split("\n[results]")
+                        .nth(1)
+                        .map(|r| format!("[results]{r}"))
+                        .unwrap()
+                } else {
+                    format!("\n[[pathways]]{part}")
+                }
+            })
+            .collect();
+        let t = parse_triage("t", &minimal).unwrap();
+        let years: Vec<u8> = t.offered_years().iter().map(|y| y.get()).collect();
+        assert_eq!(years, [11, 12], "the model triages Years 11 and 12");
+        assert_eq!(
+            (t.scoring.green_from_percent, t.scoring.amber_from_percent),
+            (75, 45)
+        );
+        assert!(t.always_red.extra_support && t.always_red.nothing_considered);
+        assert_eq!(t.always_red.considering_tags, ["apprenticeship"]);
+        // Only offered years need options: without the Years 7-9 block the file still reads.
+        let without_7_9: String = minimal
+            .split("\n[[pathways]]")
+            .filter(|part| !part.contains("years = [7, 8, 9]"))
+            .collect::<Vec<_>>()
+            .join("\n[[pathways]]");
+        assert!(parse_triage("t", &without_7_9).is_ok());
+        let e = parse_triage(
+            "t",
+            &format!("[quick_check]\nyears = [8, 11]\n{without_7_9}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("no options for Year 8"), "{e}");
+        let e = parse_triage(
+            "t",
+            &DEFAULT_TRIAGE_TOML.replacen("extra_support = true", "extra_support = false", 1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("always_red.extra_support") && e.contains("Pathway Planner"),
+            "{e}"
+        );
+        let e = parse_triage(
+            "t",
+            &DEFAULT_TRIAGE_TOML.replacen("years = [7, 8, 9, 10, 11, 12, 13]", "years = []", 1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("quick_check.years"), "{e}");
     }
 
     #[test]

@@ -113,7 +113,14 @@ fn year_page(ctx: &Ctx<'_>, status: u16, error: Option<&str>) -> Result<Response
         "triage_year.html",
         "Quick careers check",
         &YearPage {
-            years: YearGroup::ALL.iter().map(|y| y.get()).collect(),
+            years: ctx
+                .app
+                .config
+                .triage
+                .offered_years()
+                .iter()
+                .map(|y| y.get())
+                .collect(),
             selected_year: 0,
             year_error: error.unwrap_or("").to_string(),
             errors,

@@ -2,6 +2,10 @@
 //!
 //! Pure functions over the settings from `triage.toml`, so the rules a school configures can be
 //! tested as a table without a server or a database.
+//!
+//! Two rules follow the Pathway Planner model whatever the settings say: a student who asks
+//! for extra support (or whom staff have recorded as having additional needs) gets Red, the
+//! long session; and a student considering no option at all is never Green.
 
 use super::config::{SessionMinutes, TriageSettings};
 use super::domain::{Consideration, Rag, YearGroup};
@@ -43,6 +47,17 @@ pub enum RedReason {
     ExtraSupport,
     /// No option is being considered at all.
     NothingConsidered,
+    /// Staff have recorded additional needs for the student (see [`StaffRecord`]).
+    AdditionalNeedsRecorded,
+}
+
+/// What staff have recorded about a student, for the staff side of the kiosk to pass in.
+/// The model tags additional needs in its system, so a student who does not tick "extra
+/// support" still gets the long session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StaffRecord {
+    /// Staff have recorded that the student has additional needs (a yes/no, never a diagnosis).
+    pub additional_needs: bool,
 }
 
 /// Answers that do not fit the questionnaire (a tampered or out-of-date form).
@@ -65,14 +80,26 @@ pub enum TriageError {
     BadAnswer(String, usize),
 }
 
-/// Scores a student's answers.
-///
-/// Red when any `always_red` rule matches; otherwise by the share of the maximum score:
-/// Green at or above `green_from_percent`, Amber at or above `amber_from_percent`, else Red.
+/// Scores a student's answers when nothing is recorded about them by staff.
 pub fn assess(
     settings: &TriageSettings,
     minutes: &SessionMinutes,
     answers: &Answers,
+) -> Result<Assessment, TriageError> {
+    assess_with_record(settings, minutes, answers, StaffRecord::default())
+}
+
+/// Scores a student's answers, taking what staff have recorded into account.
+///
+/// Red when the student asks for extra support, staff have recorded additional needs, or any
+/// `always_red` rule matches; otherwise by the share of the maximum score: Green at or above
+/// `green_from_percent`, Amber at or above `amber_from_percent`, else Red. A student who
+/// considers no option is never Green.
+pub fn assess_with_record(
+    settings: &TriageSettings,
+    minutes: &SessionMinutes,
+    answers: &Answers,
+    record: StaffRecord,
 ) -> Result<Assessment, TriageError> {
     let pathways = settings
         .pathways_for(answers.year)
@@ -128,8 +155,12 @@ pub fn assess(
             red_because.push(RedReason::Considering(tag.clone()));
         }
     }
-    if rules.extra_support && answers.extra_support {
+    // The model: extra support, asked for or recorded, always means the long session.
+    if answers.extra_support {
         red_because.push(RedReason::ExtraSupport);
+    }
+    if record.additional_needs {
+        red_because.push(RedReason::AdditionalNeedsRecorded);
     }
     if rules.nothing_considered && !any_considered {
         red_because.push(RedReason::NothingConsidered);
@@ -142,12 +173,18 @@ pub fn assess(
         let percent = (u32::from(score) * 100)
             .checked_div(u32::from(max_score))
             .unwrap_or(100);
-        if percent >= u32::from(settings.scoring.green_from_percent) {
+        let by_score = if percent >= u32::from(settings.scoring.green_from_percent) {
             Rag::Green
         } else if percent >= u32::from(settings.scoring.amber_from_percent) {
             Rag::Amber
         } else {
             Rag::Red
+        };
+        // Considering nothing is never Green: the model most wants to see these students.
+        if by_score == Rag::Green && !any_considered {
+            Rag::Amber
+        } else {
+            by_score
         }
     };
     Ok(Assessment {
@@ -256,8 +293,9 @@ mod tests {
             ),
             // Asking for extra support is always Red.
             (11, &[("a-levels", Definitely)], 0, true, Rag::Red, 60),
-            // Nothing considered is not a rule in the default file.
-            (11, &[], 0, false, Rag::Green, 20),
+            // Considering nothing is Red in the default file, however ready the answers.
+            (11, &[], 0, false, Rag::Red, 60),
+            (12, &[("gap-year", Not)], 1, false, Rag::Red, 60),
         ];
         for (year, considering, q, extra, rag, minutes) in table {
             let a = answers(*year, considering, *q, *extra);
@@ -302,21 +340,60 @@ mod tests {
     fn rules_and_lengths_are_configurable() {
         let mut s = settings();
         s.always_red.considering_tags.clear();
-        s.always_red.extra_support = false;
-        s.always_red.nothing_considered = true;
         let m = SessionMinutes {
             red: 45,
             amber: 25,
             green: 15,
             without_check: 25,
         };
-        let a = answers(11, &[("apprenticeship", Definitely)], 0, true);
+        let a = answers(11, &[("apprenticeship", Definitely)], 0, false);
         let r = assess(&s, &m, &a).unwrap();
         assert_eq!((r.rag, r.minutes), (Rag::Green, 15));
         let a = answers(11, &[], 0, false);
         let r = assess(&s, &m, &a).unwrap();
         assert_eq!((r.rag, r.minutes), (Rag::Red, 45));
         assert_eq!(r.red_because, vec![RedReason::NothingConsidered]);
+        s.scoring.green_from_percent = 100;
+        let a = answers(11, &[("a-levels", Definitely)], 1, false);
+        assert_eq!(assess(&s, &m, &a).unwrap().rag, Rag::Amber);
+    }
+
+    #[test]
+    fn the_model_rules_hold_whatever_the_settings() {
+        let mut s = settings();
+        s.always_red.nothing_considered = false;
+        let m = SessionMinutes::default();
+        // Considering nothing is never Green, even with the Red rule off and full marks...
+        let r = assess(&s, &m, &answers(11, &[], 0, false)).unwrap();
+        assert_eq!((r.rag, r.minutes), (Rag::Amber, 30));
+        // ...and low marks stay Red.
+        let r = assess(&s, &m, &answers(11, &[], 2, false)).unwrap();
+        assert_eq!(r.rag, Rag::Red);
+        // Asking for extra support is Red even if the setting says otherwise.
+        s.always_red.extra_support = false;
+        let r = assess(&s, &m, &answers(11, &[("a-levels", Definitely)], 0, true)).unwrap();
+        assert_eq!(r.red_because, vec![RedReason::ExtraSupport]);
+        // Additional needs recorded by staff are Red without the student ticking the box.
+        let a = answers(11, &[("a-levels", Definitely)], 0, false);
+        let record = StaffRecord {
+            additional_needs: true,
+        };
+        let r = assess_with_record(&s, &m, &a, record).unwrap();
+        assert_eq!((r.rag, r.minutes), (Rag::Red, 60));
+        assert_eq!(r.red_because, vec![RedReason::AdditionalNeedsRecorded]);
+        assert_eq!(assess(&s, &m, &a).unwrap().rag, Rag::Green);
+    }
+
+    #[test]
+    fn only_offered_years_are_checked() {
+        let mut s = settings();
+        s.quick_check.years = vec![YearGroup::new(11).unwrap(), YearGroup::new(12).unwrap()];
+        let m = SessionMinutes::default();
+        assert!(s.pathways_for(YearGroup::new(10).unwrap()).is_none());
+        let a = answers(10, &[("a-levels", Definitely)], 0, false);
+        assert!(assess(&s, &m, &a).is_err());
+        let offered: Vec<u8> = s.offered_years().iter().map(|y| y.get()).collect();
+        assert_eq!(offered, [11, 12]);
     }
 
     #[test]

@@ -50,13 +50,9 @@ impl Date {
             })
     }
 
-    /// Today, from `SIGNPOST_TODAY` (YYYY-MM-DD) when set, so builds and checks can be
-    /// reproduced on another day, otherwise from the clock.
+    /// Today, from the clock. `check --on DATE` and `build --on DATE` pass another day instead.
     pub fn today() -> Date {
-        std::env::var("SIGNPOST_TODAY")
-            .ok()
-            .and_then(|t| Date::parse(&t).ok())
-            .unwrap_or_else(|| Date(time::OffsetDateTime::now_utc().date()))
+        Date(time::OffsetDateTime::now_utc().date())
     }
 
     /// `12 February 2027`: the way dates are written on UK school pages.
@@ -309,6 +305,18 @@ word_enum!(
 );
 
 word_enum!(
+    /// What a provider encounter tells pupils: the parts section 42B(2A)(b) of the Education
+    /// Act 1997 asks schools to request from every provider.
+    EncounterTopic {
+        Provider = "provider": "about the provider",
+        Courses = "courses": "its technical qualifications or apprenticeships",
+        Careers = "careers": "the careers they can lead to",
+        Learning = "learning": "what learning or training there is like",
+        Questions = "questions": "answers to pupils' questions",
+    }
+);
+
+word_enum!(
     /// Progress of a strategic plan action, always shown as a word as well as a colour.
     Status {
         NotStarted = "not-started": "Not started",
@@ -346,6 +354,35 @@ pub struct Settings {
     pub colours: Colours,
     pub careers_leader: Contact,
     pub adviser: Option<Adviser>,
+    /// The school's term dates (`[[term]]`), so `check` can tell a school day from a weekday
+    /// in the holidays. Optional: without them every weekday counts as a school day.
+    #[serde(rename = "term")]
+    pub terms: Vec<TermDates>,
+}
+
+/// One term, first and last day, with any days inside it when pupils are not in school.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermDates {
+    pub name: Option<String>,
+    pub start: Date,
+    pub end: Date,
+    /// Training (INSET) days and other closures inside the term.
+    #[serde(default)]
+    pub closed: Vec<Date>,
+}
+
+impl Settings {
+    /// Whether pupils are in school on `date`: a weekday inside a term and not a closure day.
+    /// Without term dates every weekday counts.
+    pub fn is_school_day(&self, date: Date) -> bool {
+        date.is_weekday()
+            && (self.terms.is_empty()
+                || self
+                    .terms
+                    .iter()
+                    .any(|t| t.start <= date && date <= t.end && !t.closed.contains(&date)))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -481,6 +518,8 @@ pub struct Adviser {
     pub name: String,
     pub organisation: Option<String>,
     pub qualification: Option<String>,
+    /// The qualification's level on the national framework (Benchmark 8 asks for level 6).
+    pub qualification_level: Option<u8>,
 }
 
 /// A page of the site after its front matter has been read and checked against its kind.
@@ -612,6 +651,12 @@ pub struct Encounter {
     pub years: Vec<YearGroup>,
     pub date: Date,
     pub providers: Option<String>,
+    /// True for an evening or weekend event: it does not count towards the legal minimum.
+    #[serde(default)]
+    pub out_of_hours: bool,
+    /// What the providers tell pupils (see [`EncounterTopic`]).
+    #[serde(default)]
+    pub covers: Vec<EncounterTopic>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

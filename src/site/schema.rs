@@ -149,6 +149,18 @@ const ADVISER: &[Field] = &[
         TEXT,
         "\"Level 6 Diploma in Career Guidance and Development\"",
     ),
+    f("qualification_level", WHOLE, "6"),
+];
+
+const TERM: &[Field] = &[
+    f("name", TEXT, "\"Autumn term\""),
+    f("start", Shape::Date, "2026-09-03")
+        .required()
+        .checked(check::<Date>),
+    f("end", Shape::Date, "2026-12-18")
+        .required()
+        .checked(check::<Date>),
+    f("closed", Shape::List(&Shape::Date), "[2026-10-23]").checked(check::<Vec<Date>>),
 ];
 
 /// Every table of `signpost.toml`.
@@ -158,6 +170,7 @@ pub const SETTINGS: &[Field] = &[
     f("colours", Shape::Table(COLOURS), ""),
     f("careers_leader", Shape::Table(CONTACT), ""),
     f("adviser", Shape::Table(ADVISER), ""),
+    f("term", Shape::Rows(TERM), ""),
 ];
 
 /// Fields every page may have, whatever its kind.
@@ -235,6 +248,8 @@ const ENCOUNTER: &[Field] = &[
         .required()
         .checked(check::<Date>),
     f("providers", TEXT, "\"Riverton College\""),
+    f("out_of_hours", Shape::Bool, "true"),
+    f("covers", TEXTS, "[\"provider\", \"courses\"]").checked(check::<Vec<EncounterTopic>>),
 ];
 
 const DESTINATION: &[Field] = &[
