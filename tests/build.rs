@@ -119,17 +119,31 @@ fn plan_shows_each_action_status_as_a_word() {
         ("done", "Done"),
     ];
     let mut rows = 0;
+    let mut overdue = 0;
+    // The tests build "today" as 2026-11-23: an action due before then and not done is overdue,
+    // and shows as Overdue, never under the status it was last given.
+    let today = "2026-11-23";
     for o in fm["objective"].as_array().unwrap() {
         for a in o["action"].as_array().unwrap() {
             let status = a["status"].as_str().unwrap();
-            let word = words.iter().find(|(id, _)| *id == status).unwrap().1;
-            let badge = format!(r#"<span class="status status-{status}">{word}</span>"#);
+            let due = a.get("due").map(|d| d.to_string());
+            let is_overdue = status != "done" && due.is_some_and(|d| d.as_str() < today);
+            let (id, word) = if is_overdue {
+                overdue += 1;
+                ("overdue", "Overdue")
+            } else {
+                *words.iter().find(|(id, _)| *id == status).unwrap()
+            };
+            let badge = format!(r#"<span class="status status-{id}">{word}</span>"#);
             let action = esc(a["action"].as_str().unwrap());
             let row_start = html
-                .find(&format!("<td>{action}</td>"))
+                .find(&format!(">{action}</th>"))
                 .expect("action row present");
             let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
             assert!(row.contains(&badge), "row for {action} shows {word}");
+            if is_overdue {
+                assert!(!row.contains("On track"), "overdue {action} says On track");
+            }
             rows += 1;
         }
     }
@@ -137,8 +151,17 @@ fn plan_shows_each_action_status_as_a_word() {
         rows >= 12,
         "the example plan has a dozen actions, found {rows}"
     );
+    assert!(
+        overdue >= 1,
+        "the example plan has an overdue action on 2026-11-23"
+    );
     let gov = fs::read_to_string(out.join("governors.html")).unwrap();
     assert!(gov.contains("Overdue actions") && gov.contains("status-overdue"));
+    let overdue_list = &gov[gov.find("Overdue actions").unwrap()..];
+    assert!(
+        !overdue_list.contains("On track"),
+        "the governors' overdue list says On track"
+    );
 }
 
 #[test]

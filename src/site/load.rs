@@ -46,7 +46,12 @@ pub fn load(root: &Path) -> Result<Site, SiteError> {
     let display_prefix = relative_display(root, &content_dir);
     let mut pages = Vec::new();
     for entry in WalkDir::new(&content_dir)
-        .sort_by_file_name()
+        .sort_by(|a, b| {
+            super::order::natural_cmp(
+                &a.file_name().to_string_lossy(),
+                &b.file_name().to_string_lossy(),
+            )
+        })
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
     {
@@ -163,6 +168,8 @@ struct FrontMatter {
     weight: Option<i64>,
     updated: Option<Date>,
     draft: Option<bool>,
+    lang: Option<super::lang::Lang>,
+    translation_of: Option<String>,
     school_vision: Option<String>,
     year: Option<YearGroup>,
     focus: Option<String>,
@@ -373,6 +380,8 @@ fn parse_page(rel: &str, shown: &str, text: &str) -> Result<Option<Page>, Vec<Pr
         description: fm.description,
         weight: fm.weight,
         updated: fm.updated,
+        lang: fm.lang,
+        translation_of: fm.translation_of,
         body_line,
         body: body.to_string(),
         // Padded so line numbers within it are line numbers of the file.
