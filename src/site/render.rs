@@ -372,12 +372,12 @@ fn routes(
     generated: &serde_json::Map<String, Value>,
 ) -> Vec<Value> {
     // A page in several cards is described only the first time, so the cards stay short.
-    let described = std::cell::RefCell::new(std::collections::HashSet::new());
-    let pick = |keys: &[&str]| -> Vec<Value> {
+    let mut described = std::collections::HashSet::new();
+    let mut pick = |keys: &[&str]| -> Vec<Value> {
         keys.iter()
             .filter_map(|k| pages.get(*k).or_else(|| generated.get(*k)).cloned())
             .map(|mut l| {
-                if !described.borrow_mut().insert(l["path"].to_string()) {
+                if !described.insert(l["path"].to_string()) {
                     l["description"] = Value::Null;
                 }
                 l
