@@ -123,17 +123,31 @@ fn plan_shows_each_action_status_as_a_word() {
         ("done", "Done"),
     ];
     let mut rows = 0;
+    let mut overdue = 0;
+    // The tests build "today" as 2026-11-23: an action due before then and not done is overdue,
+    // and shows as Overdue, never under the status it was last given.
+    let today = "2026-11-23";
     for o in fm["objective"].as_array().unwrap() {
         for a in o["action"].as_array().unwrap() {
             let status = a["status"].as_str().unwrap();
-            let word = words.iter().find(|(id, _)| *id == status).unwrap().1;
-            let badge = format!(r#"<span class="status status-{status}">{word}</span>"#);
+            let due = a.get("due").map(|d| d.to_string());
+            let is_overdue = status != "done" && due.is_some_and(|d| d.as_str() < today);
+            let (id, word) = if is_overdue {
+                overdue += 1;
+                ("overdue", "Overdue")
+            } else {
+                *words.iter().find(|(id, _)| *id == status).unwrap()
+            };
+            let badge = format!(r#"<span class="status status-{id}">{word}</span>"#);
             let action = esc(a["action"].as_str().unwrap());
             let row_start = html
-                .find(&format!("<td>{action}</td>"))
+                .find(&format!(">{action}</th>"))
                 .expect("action row present");
             let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
             assert!(row.contains(&badge), "row for {action} shows {word}");
+            if is_overdue {
+                assert!(!row.contains("On track"), "overdue {action} says On track");
+            }
             rows += 1;
         }
     }
@@ -141,8 +155,17 @@ fn plan_shows_each_action_status_as_a_word() {
         rows >= 12,
         "the example plan has a dozen actions, found {rows}"
     );
+    assert!(
+        overdue >= 1,
+        "the example plan has an overdue action on 2026-11-23"
+    );
     let gov = fs::read_to_string(out.join("governors.html")).unwrap();
     assert!(gov.contains("Overdue actions") && gov.contains("status-overdue"));
+    let overdue_list = &gov[gov.find("Overdue actions").unwrap()..];
+    assert!(
+        !overdue_list.contains("On track"),
+        "the governors' overdue list says On track"
+    );
 }
 
 #[test]
@@ -405,7 +428,6 @@ fn signpost_in(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_signpost"))
         .args(args)
         .current_dir(cwd)
-        .env("SIGNPOST_TODAY", "2026-11-23")
         .output()
         .expect("signpost runs")
 }
@@ -575,4 +597,120 @@ fn the_build_summary_agrees_with_check() {
         if report["warnings"] == 1 { "" } else { "s" },
     );
     assert!(text(&o).contains(&summary), "{summary} in {}", text(&o));
+}
+
+/// The `href`s of the links inside the first element that starts with `start`, in page order.
+fn links_in<'a>(html: &'a str, start: &str) -> Vec<&'a str> {
+    let at = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} is on the page"));
+    let section = &html[at..at + html[at..].find("</ul>").unwrap()];
+    section
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[test]
+fn home_page_lists_year_groups_in_natural_order() {
+    let (_tmp, out) = example();
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    let years: Vec<&str> = links_in(&home, "<ul class=\"all-pages\">")
+        .into_iter()
+        .filter(|h| h.starts_with("programme/year-"))
+        .collect();
+    let expected: Vec<String> = (7..=13)
+        .map(|y| format!("programme/year-{y}.html"))
+        .collect();
+    assert_eq!(years, expected);
+}
+
+#[test]
+fn home_page_shows_the_contact_box_once_and_describes_each_page_once() {
+    let (_tmp, out) = example();
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(home.matches("<div class=\"contact\">").count(), 1, "{home}");
+    let descriptions: Vec<&str> = home
+        .split("<span class=\"link-description\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
+    let mut unique = descriptions.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(!descriptions.is_empty());
+    assert_eq!(
+        descriptions.len(),
+        unique.len(),
+        "a description repeats on the home page"
+    );
+}
+
+/// A home page and a parents' page with translations into Polish and Urdu.
+fn translated_site() -> tempfile::TempDir {
+    let home = "+++\nkind = \"home\"\ntitle = \"Careers\"\n+++\nHello.\n";
+    let parents = "+++\nkind = \"parents\"\ntitle = \"Parents and carers\"\nmenu = \"Parents\"\nweight = 2\n+++\nFor families.\n";
+    let polish = "+++\nkind = \"parents\"\nlang = \"pl\"\ntranslation_of = \"parents.md\"\ntitle = \"Dla rodziców\"\nweight = 3\n+++\nDla rodzin.\n";
+    let urdu = "+++\nkind = \"parents\"\nlang = \"ur\"\ntranslation_of = \"parents.md\"\ntitle = \"والدین کے لیے\"\n+++\nخاندانوں کے لیے۔\n";
+    fixture(&[
+        ("index.md", home),
+        ("parents.md", parents),
+        ("parents-pl.md", polish),
+        ("parents-ur.md", urdu),
+    ])
+}
+
+#[test]
+fn a_translated_page_sets_its_language_and_direction() {
+    let site = translated_site();
+    let out = site.path().join("public");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let urdu = fs::read_to_string(out.join("parents-ur.html")).unwrap();
+    assert!(urdu.contains("<html lang=\"ur\" dir=\"rtl\">"), "{urdu}");
+    // The site's own header and footer stay English, marked as such.
+    assert!(
+        urdu.contains("<header class=\"site-header\" lang=\"en-GB\" dir=\"ltr\">"),
+        "{urdu}"
+    );
+    let polish = fs::read_to_string(out.join("parents-pl.html")).unwrap();
+    assert!(
+        polish.contains("<html lang=\"pl\" dir=\"ltr\">"),
+        "{polish}"
+    );
+    let english = fs::read_to_string(out.join("parents.html")).unwrap();
+    assert!(english.contains("<html lang=\"en-GB\">"), "{english}");
+}
+
+#[test]
+fn the_english_page_is_the_way_in_and_links_to_its_translations_by_name() {
+    let site = translated_site();
+    let out = site.path().join("public");
+    let o = build(site.path(), &out);
+    assert!(o.status.success(), "{}", text(&o));
+    let english = fs::read_to_string(out.join("parents.html")).unwrap();
+    assert!(
+        english.contains(r#"href="parents-pl.html" lang="pl" dir="ltr" hreflang="pl">Polski</a>"#),
+        "{english}"
+    );
+    assert!(
+        english.contains(r#"href="parents-ur.html" lang="ur" dir="rtl" hreflang="ur">اردو</a>"#),
+        "{english}"
+    );
+    for translation in ["parents-pl.html", "parents-ur.html"] {
+        let html = fs::read_to_string(out.join(translation)).unwrap();
+        assert!(
+            html.contains(
+                r#"href="parents.html" lang="en-GB" dir="ltr" hreflang="en-GB">English</a>"#
+            ),
+            "{translation} links back to the English page:\n{html}"
+        );
+    }
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    let card = links_in(&home, "Parents and carers</h3>");
+    assert_eq!(card.first(), Some(&"parents.html"), "{home}");
+    let menu = links_in(&home, "<nav class=\"site-nav\"");
+    assert!(menu.contains(&"parents.html"), "{menu:?}");
+    assert!(!menu.iter().any(|h| h.starts_with("parents-")), "{menu:?}");
 }

@@ -1161,9 +1161,100 @@ fn build_on_date_judges_overdue_actions_on_that_day() {
     };
     let (before, said_before) = plan_page("2025-10-01");
     let (after, said_after) = plan_page("2026-11-23");
-    assert!(!before.contains("Overdue") && after.contains("Overdue"));
+    let overdue = |html: &str| html.matches("status-overdue\">Overdue").count();
+    assert!(
+        before.contains("0 <span class=\"status status-overdue\">Overdue"),
+        "no action is overdue on the earlier day"
+    );
+    assert!(
+        overdue(&after) > overdue(&before),
+        "actions are overdue on the later day"
+    );
     assert!(
         said_before.contains("Check:") && said_before != said_after,
         "{said_before}\n{said_after}"
     );
+}
+
+#[test]
+fn a_translation_must_name_its_english_page() {
+    let site = example();
+    assert!(check(site.path()).rule("translations").is_empty());
+    let polish = site.path().join("content/parents-pl.md");
+    edit(&polish, "translation_of = \"parents.md\"\n", "");
+    let r = check(site.path());
+    let found = r.rule("translations");
+    assert_eq!(found.len(), 1, "{:#}", r.json);
+    assert_eq!(found[0]["file"], "content/parents-pl.md");
+    assert_eq!(found[0]["line"], 3, "the line of `lang`");
+    assert_eq!(found[0]["severity"], "warning");
+    assert!(
+        found[0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("translation_of = \"parents.md\""),
+        "{:#}",
+        found[0]
+    );
+}
+
+#[test]
+fn a_translation_of_a_missing_page_is_named() {
+    let site = example();
+    let polish = site.path().join("content/parents-pl.md");
+    edit(
+        &polish,
+        "translation_of = \"parents.md\"",
+        "translation_of = \"parent.md\"",
+    );
+    let r = check(site.path());
+    assert!(
+        r.messages("translations")
+            .contains("\"parent.md\", but there is no such page"),
+        "{}",
+        r.messages("translations")
+    );
+    assert!(r.rule("translations")[0]["fix"]
+        .as_str()
+        .unwrap()
+        .contains("Did you mean \"parents.md\"?"));
+}
+
+#[test]
+fn findings_are_listed_in_natural_year_order() {
+    let site = example();
+    for year in [7, 10, 12] {
+        let page = site
+            .path()
+            .join(format!("content/programme/year-{year}.md"));
+        let text = fs::read_to_string(&page).unwrap();
+        let title = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+        edit(&page, &format!("{title}\n"), "");
+    }
+    let r = check(site.path());
+    let files: Vec<&str> = r
+        .rule("titles")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "content/programme/year-7.md",
+            "content/programme/year-10.md",
+            "content/programme/year-12.md"
+        ]
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(["check", "--site", site.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    let at = |file: &str| {
+        report
+            .find(&format!("{file}\n"))
+            .unwrap_or_else(|| panic!("{file} in:\n{report}"))
+    };
+    assert!(at("content/programme/year-7.md") < at("content/programme/year-10.md"));
+    assert!(at("content/programme/year-10.md") < at("content/programme/year-12.md"));
 }

@@ -13,7 +13,6 @@ use signpost::site::schema::{self, Field, Shape};
 fn signpost(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_signpost"))
         .args(args)
-        .env("SIGNPOST_TODAY", "2026-11-23")
         .stdin(Stdio::null())
         .output()
         .expect("signpost runs")

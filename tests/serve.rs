@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 /// Generous: these bound waits for a signal on a busy machine, they do not time anything.
 const PATIENCE: Duration = Duration::from_secs(60);
-const TODAY: &str = "2026-11-23";
 
 /// A running `signpost serve`, stopped when dropped.
 struct Server {
@@ -44,7 +43,6 @@ impl Server {
         args.extend_from_slice(more);
         let mut child = Command::new(env!("CARGO_BIN_EXE_signpost"))
             .args(&args)
-            .env("SIGNPOST_TODAY", TODAY)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -194,7 +192,6 @@ fn built(site: &Path, out: &Path) -> std::collections::BTreeMap<String, Vec<u8>>
     let o = Command::new(env!("CARGO_BIN_EXE_signpost"))
         .args(["build", "--site", site.to_str().unwrap(), "--out"])
         .arg(out)
-        .env("SIGNPOST_TODAY", TODAY)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -92,6 +92,9 @@ fn print_text(
     for f in findings {
         by_file.entry(&f.file).or_default().push(f);
     }
+    // Files in natural order, so Year 7's findings come before Year 10's.
+    let mut by_file: Vec<_> = by_file.into_iter().collect();
+    by_file.sort_by(|a, b| site::order::natural_cmp(a.0, b.0));
     for (file, list) in &by_file {
         println!("{file}");
         for f in list {

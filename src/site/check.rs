@@ -134,6 +134,7 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo { id: "headings", checks: "Headings start at ## and do not skip levels.", level: Level::Warning, why: QUALITY, source_note: "", run: headings },
     RuleInfo { id: "titles", checks: "Every page has a title.", level: Level::Warning, why: QUALITY, source_note: "", run: titles },
     RuleInfo { id: "empty-pages", checks: "No plain page is empty.", level: Level::Warning, why: QUALITY, source_note: "", run: empty_pages },
+    RuleInfo { id: "translations", checks: "A page in another language (`lang`) names the English page it translates (`translation_of`), and that page exists and is itself in English.", level: Level::Warning, why: TRANSLATIONS, source_note: "", run: translations },
     RuleInfo { id: "colours", checks: "The school colours have a contrast of at least 4.5:1 with white text.", level: Level::Warning, why: "WCAG 2.2 AA, success criterion 1.4.3: a contrast of at least 4.5:1 between text and its background.", source_note: "", run: colours },
 ];
 
@@ -1911,4 +1912,70 @@ fn colours(ctx: &Context) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+const TRANSLATIONS: &str = "Benchmark 1 and WCAG 2.2 (3.1.1): families reading a translation need a way back to the full English page, which is the one the menus and home page link to.";
+
+/// A page in another language must name the English page it translates, so the two link to
+/// each other; without it the translation is reachable from nowhere.
+fn translations(ctx: &Context) -> Vec<Finding> {
+    let say = Say {
+        rule: "translations",
+        why: TRANSLATIONS,
+    };
+    let english = |p: &Page| p.lang.as_ref().is_none_or(|l| l.is_english());
+    let line_of = |p: &Page, field: &str| super::load::field_line(&p.front_matter, field);
+    let mut out = Vec::new();
+    for page in ctx
+        .site
+        .pages
+        .iter()
+        .filter(|p| !english(p) || p.translation_of.is_some())
+    {
+        let file = file_of(ctx, page);
+        let Some(of) = page.translation_of.as_deref() else {
+            let guess = ctx
+                .site
+                .pages_of(page.kind)
+                .find(|p| english(p) && p.translation_of.is_none() && p.kind != Kind::Page)
+                .map_or("parents.md".to_string(), |p| p.source.clone());
+            out.push(say.warning(
+                &file,
+                line_of(page, "lang"),
+                "This page is a translation but does not say which English page it translates, so neither links to the other.",
+                format!("Add translation_of = \"{guess}\" (the English page's file, inside content/)."),
+            ));
+            continue;
+        };
+        let original = ctx.site.pages.iter().find(|p| p.source == of);
+        let problem = match original {
+            None => Some(format!("translation_of names \"{of}\", but there is no such page.")),
+            Some(o) if !english(o) || o.translation_of.is_some() => Some(format!(
+                "translation_of names \"{of}\", which is itself a translation, not the English page."
+            )),
+            Some(_) if english(page) => Some(
+                "This page names the page it translates but not its own language.".to_string(),
+            ),
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            let fix = if original.is_some() && english(page) {
+                "Add lang = \"pl\" (or the code of the language it is written in).".to_string()
+            } else {
+                let hint = super::error::did_you_mean(
+                    of,
+                    ctx.site
+                        .pages
+                        .iter()
+                        .filter(|p| english(p))
+                        .map(|p| p.source.as_str()),
+                )
+                .map(|b| format!(" Did you mean \"{b}\"?"))
+                .unwrap_or_default();
+                format!("Set translation_of to the file of the English page, e.g. \"parents.md\".{hint}")
+            };
+            out.push(say.warning(&file, line_of(page, "translation_of"), message, fix));
+        }
+    }
+    out
 }

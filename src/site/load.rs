@@ -72,7 +72,12 @@ pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
         );
     }
     for entry in WalkDir::new(&content_dir)
-        .sort_by_file_name()
+        .sort_by(|a, b| {
+            super::order::natural_cmp(
+                &a.file_name().to_string_lossy(),
+                &b.file_name().to_string_lossy(),
+            )
+        })
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()))
     {
@@ -637,6 +642,8 @@ struct FrontMatter {
     updated: Option<Date>,
     #[serde(rename = "draft")]
     _draft: Option<serde::de::IgnoredAny>,
+    lang: Option<super::lang::Lang>,
+    translation_of: Option<String>,
     school_vision: Option<String>,
     year: Option<YearGroup>,
     focus: Option<String>,
@@ -815,6 +822,8 @@ fn parse_page(
         description: fm.description,
         weight: fm.weight,
         updated: fm.updated,
+        lang: fm.lang,
+        translation_of: fm.translation_of,
         body_line,
         body: body.to_string(),
         // Padded so line numbers within it are line numbers of the file.

@@ -93,6 +93,7 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
     let mut image: Option<Image> = None;
     // The text of the HTML block being read, so a block that is only a comment can be dropped.
     let mut html_block: Option<String> = None;
+    let mut notes = Footnotes::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
@@ -233,6 +234,13 @@ pub fn render(body: &str, first_line: usize, ctx: &LinkContext) -> Rendered {
                 events.push(event);
                 events.push(Event::Html("</div>".into()));
             }
+            Event::FootnoteReference(label) => events.push(Event::Html(notes.cite(&label).into())),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Html(notes.open(&label).into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                events.push(Event::Html(notes.close().into()))
+            }
             other => events.push(other),
         }
     }
@@ -271,6 +279,69 @@ const PATH: &AsciiSet = &CONTROLS
 /// A site-relative path as it goes into a URL: `my file.pdf` -> `my%20file.pdf`.
 pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
+}
+
+/// Footnotes that link both ways: each citation to its note, and each note back to every place
+/// it is cited, so a reader who followed a note can return to where they were reading.
+#[derive(Default)]
+struct Footnotes {
+    /// Label -> (number, times cited so far), numbered in order of first appearance.
+    seen: HashMap<String, (usize, usize)>,
+    /// The note being written: its number and how many citations it has.
+    open: Option<(usize, usize)>,
+}
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> &mut (usize, usize) {
+        let next = self.seen.len() + 1;
+        self.seen.entry(label.to_string()).or_insert((next, 0))
+    }
+
+    /// A citation: `<sup>` with a link to the note and an id to come back to.
+    fn cite(&mut self, label: &str) -> String {
+        let entry = self.number(label);
+        entry.1 += 1;
+        let (n, k) = *entry;
+        format!(
+            r##"<sup class="footnote-reference" id="{}"><a href="#fn-{n}">{n}</a></sup>"##,
+            citation_id(n, k)
+        )
+    }
+
+    fn open(&mut self, label: &str) -> String {
+        let (n, cited) = *self.number(label);
+        self.open = Some((n, cited));
+        format!(
+            r#"<div class="footnote-definition" id="fn-{n}"><sup class="footnote-definition-label">{n}</sup>"#
+        )
+    }
+
+    /// Closes a note with a link back to each citation of it.
+    fn close(&mut self) -> String {
+        let Some((n, cited)) = self.open.take() else {
+            return "</div>".into();
+        };
+        let links: String = (1..=cited)
+            .map(|k| {
+                let mark = if cited > 1 { k.to_string() } else { String::new() };
+                format!(
+                    r##" <a href="#{}" class="footnote-backref" aria-label="Back to where note {n} is cited{}">↩&#xfe0e;{mark}</a>"##,
+                    citation_id(n, k),
+                    if cited > 1 { format!(" ({k})") } else { String::new() }
+                )
+            })
+            .collect();
+        format!(r#"<p class="footnote-backrefs">{links}</p></div>"#)
+    }
+}
+
+/// Id of the `k`th citation of note `n`.
+fn citation_id(n: usize, k: usize) -> String {
+    if k <= 1 {
+        format!("fnref-{n}")
+    } else {
+        format!("fnref-{n}-{k}")
+    }
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -530,5 +601,44 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn footnotes_link_back_to_every_citation() {
+        let r = render_at(
+            "One[^src] and two[^other], again[^src].\n\n[^src]: A source.\n\n[^other]: Another.",
+            "vision.md",
+        );
+        assert!(
+            r.html.contains(
+                r##"<sup class="footnote-reference" id="fnref-1"><a href="#fn-1">1</a></sup>"##
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r##"id="fnref-1-2"><a href="#fn-1">1</a>"##),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"id="fn-2""#), "{}", r.html);
+        assert!(
+            r.html
+                .contains(r##"href="#fnref-1" class="footnote-backref""##),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r##"href="#fnref-1-2" class="footnote-backref""##),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r##"href="#fnref-2" class="footnote-backref""##),
+            "{}",
+            r.html
+        );
     }
 }

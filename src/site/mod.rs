@@ -3,9 +3,11 @@
 pub mod check;
 pub mod error;
 pub mod incremental;
+pub mod lang;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod order;
 pub mod output;
 pub mod render;
 pub mod schema;

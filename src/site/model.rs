@@ -539,6 +539,10 @@ pub struct Page {
     pub description: Option<String>,
     pub weight: Option<i64>,
     pub updated: Option<Date>,
+    /// The language the page is written in, when it is not the site's English.
+    pub lang: Option<super::lang::Lang>,
+    /// For a translation: the source file of the English page it translates (`parents.md`).
+    pub translation_of: Option<String>,
     /// Line in the source file where the Markdown body starts (1-based).
     #[serde(skip)]
     pub body_line: usize,

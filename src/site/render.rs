@@ -11,6 +11,7 @@ use tera::Tera;
 use super::error::SiteError;
 use super::markdown::{root_of, slug, Rendered};
 use super::model::*;
+use super::order::natural_cmp;
 use super::theme::Theme;
 
 /// The built site: output path -> bytes, sorted so output and zips are reproducible.
@@ -90,6 +91,11 @@ impl Renderer {
             page.description.as_deref(),
         );
         ctx.insert("page", page);
+        ctx.insert("lang", &page.lang.as_ref().filter(|l| !l.is_english()));
+        ctx.insert(
+            "translations",
+            views.translations.get(&page.source).unwrap_or(&Value::Null),
+        );
         ctx.insert("content", html);
         ctx.insert("view", &kind_view(site, page, today));
         run(&self.tera, &template, &ctx)
@@ -203,7 +209,7 @@ fn generated(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
 }
 
 fn link(title: &str, path: &str, description: Option<&str>) -> Value {
-    json!({ "title": title, "path": path, "description": description })
+    json!({ "title": title, "path": path, "description": description, "translations": [] })
 }
 
 /// What templates can see, computed once per build: a small context every page gets, and larger
@@ -213,6 +219,8 @@ fn link(title: &str, path: &str, description: Option<&str>) -> Value {
 struct Views {
     base: tera::Context,
     large: Vec<(&'static str, Value)>,
+    /// Source path -> the page's language versions (itself included), for pages translated.
+    translations: HashMap<String, Value>,
 }
 
 impl Views {
@@ -284,6 +292,7 @@ fn shared_view(site: &Site, today: Date) -> Views {
     let mut menu: Vec<(i64, Value)> = site
         .pages
         .iter()
+        .filter(|p| !is_translation(p))
         .filter_map(|p| {
             p.weight.map(|w| {
                 (
@@ -301,13 +310,15 @@ fn shared_view(site: &Site, today: Date) -> Views {
     menu.sort_by_key(|(w, _)| *w);
     let menu: Vec<Value> = menu.into_iter().map(|(_, v)| v).collect();
 
+    let translations = translation_view(site);
+    // The English page is the way in from the home page and menus; its translations are
+    // offered beside it by their language names.
     let mut by_kind = serde_json::Map::new();
     for kind in Kind::ALL {
-        if let Some(p) = site.first_of(*kind) {
-            by_kind.insert(
-                kind.id().into(),
-                link(&p.title, &p.path, p.description.as_deref()),
-            );
+        if let Some(p) = site.pages_of(*kind).find(|p| !is_translation(p)) {
+            let mut l = link(&p.title, &p.path, p.description.as_deref());
+            l["translations"] = other_languages(&translations, p);
+            by_kind.insert(kind.id().into(), l);
         }
     }
     let mut generated_links = serde_json::Map::new();
@@ -319,18 +330,28 @@ fn shared_view(site: &Site, today: Date) -> Views {
         .iter()
         .map(|(p, pr)| json!({ "year": pr.year, "title": p.title, "path": p.path, "focus": pr.focus }))
         .collect();
+    // Titles only: the route cards above it already describe the main pages.
     let mut all_pages: Vec<Value> = site
         .pages
         .iter()
-        .filter(|p| p.kind != Kind::Home)
-        .map(|p| link(&p.title, &p.path, p.description.as_deref()))
+        .filter(|p| p.kind != Kind::Home && !is_translation(p))
+        .map(|p| {
+            let mut l = link(&p.title, &p.path, None);
+            l["translations"] = other_languages(&translations, p);
+            l
+        })
         .collect();
     all_pages.extend(
         generated(site)
             .into_iter()
             .map(|(p, _, t)| link(t, p, None)),
     );
-    all_pages.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    all_pages.sort_by(|a, b| {
+        natural_cmp(
+            a["title"].as_str().unwrap_or(""),
+            b["title"].as_str().unwrap_or(""),
+        )
+    });
 
     let mut ctx = tera::Context::new();
     ctx.insert("settings", &site.settings);
@@ -348,7 +369,64 @@ fn shared_view(site: &Site, today: Date) -> Views {
             ("coverage", coverage_view(site)),
             ("overview", overview_view(site)),
         ],
+        translations,
     }
+}
+
+/// A page in another language than the site's English, linked to from its English original.
+fn is_translation(p: &Page) -> bool {
+    p.translation_of.is_some() || p.lang.as_ref().is_some_and(|l| !l.is_english())
+}
+
+/// For every page that has translations, and every translation with an English original, the
+/// list of language versions: `{ tag, name, dir, path, current }`, English first.
+fn translation_view(site: &Site) -> HashMap<String, Value> {
+    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    for p in site.pages.iter().filter(|p| is_translation(p)) {
+        let Some(original) = p.translation_of.as_deref().and_then(|src| {
+            site.pages
+                .iter()
+                .find(|o| o.source == src && !is_translation(o))
+        }) else {
+            continue; // `check` warns about a translation with no English page to link back to.
+        };
+        groups
+            .entry(&original.source)
+            .or_insert_with(|| vec![original])
+            .push(p);
+    }
+    let mut out = HashMap::new();
+    for members in groups.values() {
+        for me in members {
+            let list: Vec<Value> = members
+                .iter()
+                .map(|p| {
+                    let (tag, name, dir) = match &p.lang {
+                        Some(l) if !l.is_english() => (l.tag(), l.name(), if l.is_rtl() { "rtl" } else { "ltr" }),
+                        _ => ("en-GB", "English", "ltr"),
+                    };
+                    json!({ "tag": tag, "name": name, "dir": dir, "path": p.path, "current": p.source == me.source })
+                })
+                .collect();
+            out.insert(me.source.clone(), Value::Array(list));
+        }
+    }
+    out
+}
+
+/// The language versions of `page` other than itself, for links beside its title elsewhere.
+fn other_languages(translations: &HashMap<String, Value>, page: &Page) -> Value {
+    let others: Vec<Value> = translations
+        .get(&page.source)
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|t| t["current"] != true)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    Value::Array(others)
 }
 
 /// The home page's ways in for each kind of reader: only links to pages that exist.
@@ -356,9 +434,17 @@ fn routes(
     pages: &serde_json::Map<String, Value>,
     generated: &serde_json::Map<String, Value>,
 ) -> Vec<Value> {
-    let pick = |keys: &[&str]| -> Vec<Value> {
+    // A page in several cards is described only the first time, so the cards stay short.
+    let mut described = std::collections::HashSet::new();
+    let mut pick = |keys: &[&str]| -> Vec<Value> {
         keys.iter()
             .filter_map(|k| pages.get(*k).or_else(|| generated.get(*k)).cloned())
+            .map(|mut l| {
+                if !described.insert(l["path"].to_string()) {
+                    l["description"] = Value::Null;
+                }
+                l
+            })
             .collect()
     };
     [
@@ -466,7 +552,10 @@ fn kind_view(site: &Site, page: &Page, today: Date) -> Value {
             let list: Vec<Value> = encounters
                 .iter()
                 .map(|e| {
-                    let years: Vec<String> = e.years.iter().map(|y| y.number().to_string()).collect();
+                    let mut years = e.years.clone();
+                    years.sort();
+                    years.dedup();
+                    let years: Vec<String> = years.iter().map(|y| y.number().to_string()).collect();
                     json!({
                         "title": e.title, "date": e.date, "providers": e.providers,
                         "years": format!("Year{} {}", if years.len() > 1 { "s" } else { "" }, join_words(&years)),
@@ -495,16 +584,21 @@ fn plan_view(site: &Site, today: Date) -> Value {
     let Some((page, plan)) = site.plan() else {
         return Value::Null;
     };
-    let mut counts: Vec<Value> = Vec::new();
-    for status in Status::ALL {
-        let n = plan
-            .objectives
-            .iter()
-            .flat_map(|o| &o.actions)
-            .filter(|a| a.status == *status)
-            .count();
-        counts.push(json!({ "status": status, "count": n }));
-    }
+    // An overdue action counts as overdue, not under the status it was last given.
+    let actions = || plan.objectives.iter().flat_map(|o| &o.actions);
+    let mut counts: Vec<Value> = Status::ALL
+        .iter()
+        .map(|status| {
+            let n = actions()
+                .filter(|a| a.status == *status && !a.is_overdue(today))
+                .count();
+            json!({ "status": status, "count": n })
+        })
+        .collect();
+    counts.push(json!({
+        "status": overdue_status(),
+        "count": actions().filter(|a| a.is_overdue(today)).count(),
+    }));
     let mut overdue = Vec::new();
     let objectives: Vec<Value> = plan
         .objectives
@@ -515,10 +609,15 @@ fn plan_view(site: &Site, today: Date) -> Value {
                 .actions
                 .iter()
                 .map(|a| {
+                    let shown = if a.is_overdue(today) {
+                        overdue_status()
+                    } else {
+                        json!(a.status)
+                    };
                     let v = json!({
                         "action": a.action, "owner": a.owner, "due": a.due, "success": a.success,
-                        "status": a.status, "progress": a.progress, "overdue": a.is_overdue(today),
-                        "objective": i + 1,
+                        "status": shown, "recorded_status": a.status, "progress": a.progress,
+                        "overdue": a.is_overdue(today), "objective": i + 1,
                     });
                     if a.is_overdue(today) {
                         overdue.push(v.clone());
@@ -545,6 +644,11 @@ fn plan_view(site: &Site, today: Date) -> Value {
         "review_passed": plan.review_date.is_some_and(|d| d < today),
         "objectives": objectives, "counts": counts, "overdue": overdue, "total": total,
     })
+}
+
+/// How an action past its date and not done is shown wherever the plan is: never "On track".
+fn overdue_status() -> Value {
+    json!({ "id": "overdue", "label": "Overdue" })
 }
 
 /// For each benchmark, the activities serving it in each year taught; empty years are gaps.

@@ -186,6 +186,8 @@ pub const COMMON: &[Field] = &[
     f("weight", WHOLE, "3"),
     f("updated", Shape::Date, "2026-09-01").checked(check::<Date>),
     f("draft", Shape::Bool, "true"),
+    f("lang", TEXT, "\"pl\"").checked(check::<super::lang::Lang>),
+    f("translation_of", TEXT, "\"parents.md\""),
 ];
 
 const ACTIVITY: &[Field] = &[

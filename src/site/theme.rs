@@ -24,6 +24,7 @@ pub const DEFAULT: &[(&str, &str)] = embed!(
     "templates/partials/header.html",
     "templates/partials/footer.html",
     "templates/partials/contact.html",
+    "templates/partials/languages.html",
     "templates/home.html",
     "templates/vision.html",
     "templates/programme.html",
