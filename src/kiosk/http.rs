@@ -1,16 +1,17 @@
 //! The edge of the kiosk: turns a tiny_http request into a small, bounded [`Request`] and a
 //! [`Response`] back into bytes on the wire.
 //!
-//! tiny_http sets no limits of its own, so they live here: body size (checked against the
-//! declared length and again while reading), target length, header count, and the number of form
-//! fields. Handlers never see tiny_http, which keeps them testable with plain values.
+//! The body limit ([`MAX_BODY`]) is enforced by tiny_http itself (see `server::LIMITS`), which
+//! reads bodies before a worker sees them; target length, header count and the number of form
+//! fields are checked here. Handlers never see tiny_http, which keeps them testable with plain
+//! values.
 
 use std::fs::File;
 use std::io::Read;
 
 use super::domain::random_token;
 
-/// Largest request body accepted; anything bigger gets 413.
+/// Largest request body accepted; anything bigger is never read and gets 413.
 pub const MAX_BODY: usize = 64 * 1024;
 /// Longest request target (path and query) accepted.
 pub const MAX_TARGET: usize = 4096;
@@ -20,8 +21,6 @@ pub const MAX_HEADERS: usize = 64;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Most fields parsed from one form or query string.
 pub const MAX_FIELDS: usize = 200;
-/// Declared bodies above this are never drained (see [`ReadOutcome::Refused`]).
-pub const MAX_DRAIN: usize = 1024 * 1024;
 /// Name of the cookie holding the per-browser CSRF token.
 pub const CSRF_COOKIE: &str = "signpost_csrf";
 /// Name of the hidden form field carrying the same token.
@@ -306,6 +305,7 @@ impl Response {
             header("X-Frame-Options", "DENY"),
         ];
         headers.extend(self.headers.iter().map(|(n, v)| header(n, v)));
+        // Always a Content-Length (never chunked), so a browser knows when a file is complete.
         tiny_http::Response::new(
             tiny_http::StatusCode(self.status),
             headers.into_iter().flatten().collect(),
@@ -313,75 +313,12 @@ impl Response {
             Some(len),
             None,
         )
+        .with_chunked_threshold(usize::MAX)
     }
 }
 
 fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-/// What came of reading a request's body within the limits.
-pub enum ReadOutcome {
-    /// The request and its body (at most [`MAX_BODY`] bytes).
-    Ready(tiny_http::Request, Vec<u8>),
-    /// Declared or actual body over the limit, small enough to be drained safely: answer 413.
-    TooLarge(tiny_http::Request),
-    /// Declared body so large that tiny_http's drain-on-drop would try to allocate it all:
-    /// answer 413 without ever dropping the body reader (see [`refuse_huge`]).
-    Refused(tiny_http::Request),
-    /// The body could not be read (client went away).
-    Failed,
-}
-
-/// True when reading this request's body could block: tiny_http has already buffered bodies of up
-/// to 1 KB, and requests without a length or chunked encoding have none.
-pub fn body_may_stall(rq: &tiny_http::Request) -> bool {
-    match rq.body_length() {
-        Some(n) => n > 1024,
-        None => rq
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("Transfer-Encoding")),
-    }
-}
-
-/// Reads the body through `.take()`, after checking the declared length.
-pub fn read_body(mut rq: tiny_http::Request) -> ReadOutcome {
-    if let Some(declared) = rq.body_length() {
-        if declared > MAX_DRAIN {
-            return ReadOutcome::Refused(rq);
-        }
-        if declared > MAX_BODY {
-            return ReadOutcome::TooLarge(rq);
-        }
-    }
-    let mut body = Vec::new();
-    match rq
-        .as_reader()
-        .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-    {
-        Ok(_) if body.len() > MAX_BODY => ReadOutcome::TooLarge(rq),
-        Ok(_) => ReadOutcome::Ready(rq, body),
-        Err(_) => {
-            // The client went away mid-body; nothing useful can be sent.
-            drop(rq);
-            ReadOutcome::Failed
-        }
-    }
-}
-
-/// Answers 413 to a request whose declared body is huge, and closes the connection.
-///
-/// tiny_http reads any unread body when a request is dropped, first allocating a buffer the size
-/// of what is left: a forged `Content-Length` of many gigabytes would abort the process. So the
-/// response goes out through `upgrade` (which hands back the raw stream) and that stream is
-/// deliberately leaked instead of dropped. Each such request costs one idle connection until the
-/// client hangs up; the kiosk listens on loopback, where only the kiosk browser connects.
-pub fn refuse_huge(rq: tiny_http::Request, page: Response) {
-    let page = page.with_header("Connection", "close");
-    let stream = rq.upgrade("close", page.into_tiny());
-    std::mem::forget(stream);
 }
 
 /// The request target, method and headers of a tiny_http request, checked against the limits.

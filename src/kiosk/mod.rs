@@ -185,13 +185,14 @@ impl Handle {
         }
     }
 
-    /// How often the server was rebuilt after its accept loop failed.
+    /// How many failed `accept()` calls the server has recovered from (tiny_http waits and
+    /// tries again; nothing needs rebuilding).
     pub fn rebuilds(&self) -> u64 {
-        self.shared.rebuilds()
+        self.shared.accept_errors()
     }
 
-    /// Makes tiny_http's accept loop fail after its next connection, so tests can check that
-    /// the kiosk rebuilds its server and keeps serving.
+    /// Makes `accept()` fail from now on whenever no connection is waiting, so tests can check
+    /// that the kiosk recovers and keeps serving.
     #[doc(hidden)]
     pub fn break_accept_loop(&self) -> std::io::Result<()> {
         self.shared.break_accept_loop()
