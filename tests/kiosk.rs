@@ -81,6 +81,17 @@ mod kiosk_http {
             })
         }
 
+        /// The booking reference on a slip.
+        fn reference(&self) -> String {
+            let marker = "id=\"booking-ref\">";
+            let start = self
+                .body
+                .find(marker)
+                .unwrap_or_else(|| panic!("no booking reference in {}", self.body))
+                + marker.len();
+            self.body[start..start + 6].to_string()
+        }
+
         /// The value of the first `<input ... name="NAME" value="...">` in the page.
         fn field(&self, name: &str) -> String {
             let needle = format!("name=\"{name}\" value=\"");
@@ -166,8 +177,8 @@ mod kiosk_http {
             r
         }
 
-        /// POSTs pairs (encoded here) plus the CSRF field.
-        fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        /// The body of a form: pairs (encoded here) plus the CSRF field.
+        fn form_body(&self, fields: &[(&str, &str)]) -> String {
             let mut body = format!("csrf={}", self.csrf());
             for (n, v) in fields {
                 body.push_str(&format!(
@@ -176,10 +187,31 @@ mod kiosk_http {
                     signpost::kiosk::http::encode(v)
                 ));
             }
+            body
+        }
+
+        /// POSTs a form and, like a browser, follows the redirect that answers it.
+        fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+            let body = self.form_body(fields);
             self.post_raw(path, body.as_bytes())
         }
 
+        /// POSTs a form and returns the answer itself (a 303 when the form was taken).
+        fn send(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+            let body = self.form_body(fields);
+            self.send_raw(path, body.as_bytes())
+        }
+
+        /// POSTs raw bytes and follows a 303 as a browser does.
         fn post_raw(&mut self, path: &str, body: &[u8]) -> Resp {
+            let r = self.send_raw(path, body);
+            match (r.status, r.header("Location")) {
+                (303, Some(to)) => self.get(&to),
+                _ => r,
+            }
+        }
+
+        fn send_raw(&mut self, path: &str, body: &[u8]) -> Resp {
             let mut req = format!(
                 "POST {path} HTTP/1.1\r\nHost: kiosk\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 self.cookie_header(),
@@ -328,8 +360,7 @@ mod kiosk_http {
         let r = b.post("/book", &fields);
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.contains("You are booked in"));
-        let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
-        let reference = r.body[start..start + 6].to_string();
+        let reference = r.reference();
 
         let (day, s, e, first, linked): (String, i64, i64, String, i64) = k
             .db()
@@ -683,6 +714,271 @@ mod kiosk_http {
         }
     }
 
+    /// Fills in and sends the booking form for `slot` without following the answer; returns the
+    /// fields (to send again) and the answer.
+    fn book_form<'a>(
+        b: &mut Browser,
+        slot: &'a str,
+        first: &'a str,
+        surname: &'a str,
+        group: &'a str,
+    ) -> (Vec<(&'a str, String)>, Resp) {
+        let r = b.get(&format!(
+            "/book/details?slot={}",
+            signpost::kiosk::http::encode(slot)
+        ));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let fields = vec![
+            ("slot", slot.to_string()),
+            ("form_id", r.field("form_id")),
+            ("first_name", first.to_string()),
+            ("surname", surname.to_string()),
+            ("tutor_group", group.to_string()),
+        ];
+        let answer = send_fields(b, "/book", &fields);
+        (fields, answer)
+    }
+
+    fn send_fields(b: &mut Browser, path: &str, fields: &[(&str, String)]) -> Resp {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        b.send(path, &refs)
+    }
+
+    /// Nothing of a student's booking or ticket is on the page.
+    fn shows_nothing_of(r: &Resp, secrets: &[&str]) {
+        for s in secrets {
+            assert!(!r.body.contains(s), "{s} is on the page: {}", r.body);
+        }
+        for marker in [
+            "booking-ref",
+            "ticket-number",
+            "rag-word",
+            "You are booked in",
+        ] {
+            assert!(!r.body.contains(marker), "{marker} is on the page");
+        }
+    }
+
+    #[test]
+    fn every_student_form_is_answered_with_a_redirect() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let (_, r) = book_form(&mut b, "2026-12-01T09:00", "Ada", "Lovelace", "11L");
+        assert_eq!(r.status, 303);
+        assert!(r.header("Location").unwrap().starts_with("/book/done?r="));
+        let checks = year11_answers("not", "0", "no");
+        let refs: Vec<(&str, &str)> = checks
+            .iter()
+            .map(|(a, c)| (a.as_str(), c.as_str()))
+            .collect();
+        let r = b.send("/triage", &refs);
+        assert_eq!(r.status, 303);
+        assert!(r
+            .header("Location")
+            .unwrap()
+            .starts_with("/triage/result?r="));
+        let r = b.send("/queue", &[("first_name", "Ada"), ("tutor_group", "11L")]);
+        assert_eq!(r.status, 303);
+        assert!(r
+            .header("Location")
+            .unwrap()
+            .starts_with("/queue/ticket?r="));
+        // Mistakes, a taken time and a failed cancel are redirects too.
+        let r = b.send("/queue", &[("first_name", ""), ("tutor_group", "11L")]);
+        assert_eq!(r.status, 303);
+        assert!(r.header("Location").unwrap().starts_with("/queue?r="));
+        let fields = [
+            ("slot", "2026-12-01T09:00"),
+            ("first_name", "Bo"),
+            ("surname", "Jones"),
+            ("tutor_group", "9J"),
+        ];
+        let r = b.send("/book", &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("Location").as_deref(), Some("/book?notice=taken"));
+        assert_eq!(b.get("/book?notice=taken").status, 409);
+        let r = b.send(
+            "/book/cancel",
+            &[("reference", "AAAAAA"), ("surname", "Nobody")],
+        );
+        assert_eq!(r.status, 303);
+        assert!(r.header("Location").unwrap().starts_with("/book/cancel?r="));
+    }
+
+    #[test]
+    fn back_and_reload_after_finish_never_shows_the_last_booking() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let (fields, r) = book_form(&mut b, "2026-12-01T09:00", "Ada", "Lovelace", "11L");
+        let slip_url = r.header("Location").unwrap();
+        let slip = b.get(&slip_url);
+        assert_eq!(slip.status, 200);
+        assert!(slip.body.contains("Ada Lovelace") && slip.body.contains("11L"));
+        let reference = slip.reference();
+        // The student reloads the slip: still theirs to see.
+        assert_eq!(b.get(&slip_url).status, 200);
+
+        // Finish. The next student presses Back (the slip's address) and Reload.
+        assert_eq!(b.get("/").status, 200);
+        let r = b.get(&slip_url);
+        assert_eq!(r.status, 410);
+        assert!(r.body.contains("This page has closed"));
+        shows_nothing_of(&r, &["Lovelace", "11L", &reference]);
+        // Or sends the booking form again ("Confirm Form Resubmission", same form id).
+        let r = send_fields(&mut b, "/book", &fields);
+        assert_eq!(r.status, 409);
+        assert!(r.body.contains("This form has already been sent"));
+        shows_nothing_of(&r, &["Lovelace", "11L", &reference]);
+        // Another browser never sees the slip either.
+        let mut other = k.browser();
+        assert_eq!(other.get(&slip_url).status, 410);
+        assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 1);
+    }
+
+    #[test]
+    fn a_double_tap_books_once_and_both_taps_lead_to_the_slip() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let (fields, first) = book_form(&mut b, "2026-12-01T10:00", "Grace", "Hopper", "10H");
+        let second = send_fields(&mut b, "/book", &fields);
+        assert_eq!(second.status, 303);
+        assert_eq!(second.header("Location"), first.header("Location"));
+        // Both copies at the same instant, as two taps arrive from one browser.
+        let r = b.get("/book/details?slot=2026-12-01T11%3A00");
+        let form_id = r.field("form_id");
+        let body = b.form_body(&[
+            ("slot", "2026-12-01T11:00"),
+            ("form_id", &form_id),
+            ("first_name", "Grace"),
+            ("surname", "Hopper"),
+            ("tutor_group", "10H"),
+        ]);
+        let barrier = Arc::new(Barrier::new(2));
+        let taps: Vec<_> = (0..2)
+            .map(|_| {
+                let mut tap = Browser {
+                    addr: k.addr(),
+                    cookie: b.cookie.clone(),
+                };
+                let (barrier, body) = (Arc::clone(&barrier), body.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let r = tap.send_raw("/book", body.as_bytes());
+                    (r.status, r.header("Location"))
+                })
+            })
+            .collect();
+        let answers: Vec<_> = taps.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(answers[0].0, 303, "{answers:?}");
+        assert_eq!(answers[0], answers[1]);
+        let slip = b.get(answers[0].1.as_deref().unwrap());
+        assert!(slip.body.contains("Grace Hopper"));
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM booking WHERE surname = 'Hopper'"),
+            2
+        );
+    }
+
+    #[test]
+    fn a_cancelled_booking_does_not_come_back_when_its_form_is_sent_again() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let (fields, r) = book_form(&mut b, "2026-12-01T09:00", "Mary", "Seacole", "12S");
+        let slip = b.get(&r.header("Location").unwrap());
+        let reference = slip.reference();
+        let r = b.post(
+            "/book/cancel",
+            &[("reference", &reference), ("surname", "Seacole")],
+        );
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Your booking is cancelled"));
+        let r = send_fields(&mut b, "/book", &fields);
+        assert_eq!(r.status, 409);
+        shows_nothing_of(&r, &["Seacole", "12S", &reference]);
+        assert_eq!(
+            k.count("SELECT COUNT(*) FROM booking WHERE cancelled_at IS NULL"),
+            0
+        );
+        // The time is free for someone else.
+        assert!(b.get("/book").body.contains("value=\"2026-12-01T09:00\""));
+    }
+
+    #[test]
+    fn the_same_queue_form_twice_gives_one_place() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/queue");
+        let fields = vec![
+            ("form_id", r.field("form_id")),
+            ("first_name", "Zebedee".to_string()),
+            ("tutor_group", "8Q".to_string()),
+        ];
+        let first = send_fields(&mut b, "/queue", &fields);
+        let second = send_fields(&mut b, "/queue", &fields);
+        assert_eq!(first.status, 303);
+        assert_eq!(first.header("Location"), second.header("Location"));
+        let ticket = b.get(&first.header("Location").unwrap());
+        assert!(ticket.body.contains("id=\"ticket-number\">1<"));
+        assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 1);
+        b.get("/");
+        let r = send_fields(&mut b, "/queue", &fields);
+        assert_eq!(r.status, 409);
+        shows_nothing_of(&r, &["Zebedee", "8Q"]);
+        let r = b.get(&first.header("Location").unwrap());
+        assert_eq!(r.status, 410);
+        shows_nothing_of(&r, &["Zebedee", "8Q"]);
+        assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 1);
+    }
+
+    #[test]
+    fn the_same_quick_check_twice_is_stored_once() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.get("/triage/questions?year=11");
+        let mut answers = year11_answers("considering", "0", "yes");
+        answers.push(("form_id".into(), r.field("form_id")));
+        let first = post_pairs_raw(&mut b, &answers);
+        let second = post_pairs_raw(&mut b, &answers);
+        assert_eq!(first.status, 303);
+        assert_eq!(first.header("Location"), second.header("Location"));
+        assert!(b
+            .get(&first.header("Location").unwrap())
+            .body
+            .contains("Red</p>"));
+        assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 1);
+        b.get("/");
+        let r = post_pairs_raw(&mut b, &answers);
+        assert_eq!(r.status, 409);
+        shows_nothing_of(&r, &["Red</p>", "60-minute"]);
+        assert_eq!(b.get(&first.header("Location").unwrap()).status, 410);
+        assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 1);
+    }
+
+    fn post_pairs_raw(b: &mut Browser, pairs: &[(String, String)]) -> Resp {
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(a, c)| (a.as_str(), c.as_str()))
+            .collect();
+        b.send("/triage", &refs)
+    }
+
+    #[test]
+    fn a_form_shown_again_with_mistakes_is_blank_after_finish() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.send("/queue", &[("first_name", "Yolanda"), ("tutor_group", "")]);
+        let again = r.header("Location").unwrap();
+        let r = b.get(&again);
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("value=\"Yolanda\""));
+        assert!(r.body.contains("Enter your tutor group"));
+        b.get("/");
+        let r = b.get(&again);
+        assert_eq!(r.status, 200);
+        assert!(!r.body.contains("Yolanda"));
+        assert!(!r.body.contains("Enter your tutor group"));
+    }
+
     #[test]
     fn fifty_students_race_for_one_slot_and_one_wins() {
         let k = Kiosk::start();
@@ -748,8 +1044,7 @@ mod kiosk_http {
             ],
         );
         assert_eq!(r.status, 200);
-        let start = r.body.find("id=\"booking-ref\">").unwrap() + "id=\"booking-ref\">".len();
-        let reference = r.body[start..start + 6].to_string();
+        let reference = r.reference();
         b.post("/queue", &[("first_name", "Mary"), ("tutor_group", "13S")]);
         handle.shutdown();
 
@@ -770,7 +1065,7 @@ mod kiosk_http {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, signpost::kiosk::store::SCHEMA_VERSION);
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
