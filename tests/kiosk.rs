@@ -1399,6 +1399,96 @@ mod kiosk_http {
         assert!(err.contains("junk.db cannot be restored"), "{err}");
     }
 
+    fn signpost_kiosk(db: &Path, args: &[&str]) -> (bool, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(["kiosk", "--now", "2026-11-30T12:00", "--db"])
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
+    #[test]
+    fn availability_list_shows_the_usual_week_and_the_dates_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosk.db");
+        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk");
+        let config = config.to_str().unwrap();
+        let (ok, text) = signpost_kiosk(&db, &["--config", config, "availability", "list"]);
+        assert!(ok, "{text}");
+        assert_eq!(
+            text,
+            "Usual week (from kiosk.toml):\n  Tuesday    09:00 to 12:30\n  Tuesday    13:30 to 15:30\nDates added (from today on):\n  none\n"
+        );
+        for (date, from, to) in [
+            ("2026-12-03", "09:00", "12:00"),
+            ("2026-11-01", "10:00", "11:00"),
+        ] {
+            let (ok, text) = signpost_kiosk(
+                &db,
+                &[
+                    "availability",
+                    "add",
+                    "--date",
+                    date,
+                    "--from",
+                    from,
+                    "--to",
+                    to,
+                ],
+            );
+            assert!(ok, "{text}");
+        }
+        let (ok, text) = signpost_kiosk(&db, &["--config", config, "availability", "list"]);
+        assert!(ok, "{text}");
+        // The date in the past is not listed.
+        assert!(
+            text.ends_with(
+                "Dates added (from today on):\n  2026-12-03 (Thursday 3 December)  09:00 to 12:00\n"
+            ),
+            "{text}"
+        );
+        let (ok, text) = signpost_kiosk(
+            &db,
+            &[
+                "availability",
+                "add",
+                "--date",
+                "2026-12-03",
+                "--from",
+                "12:00",
+                "--to",
+                "09:00",
+            ],
+        );
+        assert!(!ok);
+        assert!(
+            text.contains("--to (09:00) must be after --from (12:00)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn kiosk_help_lists_every_subcommand() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ok, text) = signpost_kiosk(&dir.path().join("k.db"), &["--help"]);
+        assert!(ok, "{text}");
+        for sub in ["availability", "backup", "restore"] {
+            assert!(
+                text.lines().any(|l| l.starts_with("  ")
+                    && l.split_whitespace().next() == Some(sub)
+                    && l.split_whitespace().count() > 1),
+                "{sub} is not listed in:\n{text}"
+            );
+        }
+    }
+
     /// Every row of every kiosk table, as text, to compare two databases.
     fn dump(db: &Path) -> String {
         let conn = Connection::open(db).unwrap();
