@@ -345,7 +345,7 @@ fn help_explains_each_subcommand() {
     for sub in ["build", "check", "new", "serve", "kiosk"] {
         assert!(
             t.lines().any(|l| l.starts_with("  ")
-                && l.trim_start().split_whitespace().next() == Some(sub)
+                && l.split_whitespace().next() == Some(sub)
                 && l.split_whitespace().count() > 1),
             "{sub} is not listed in:\n{t}"
         );
