@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use time::Date;
 
+use super::backup::{restore, BackupError};
 use super::config::{Config, ConfigError};
 use super::domain::{iso_date, long_date, parse_iso_date, weekday_name, ClockTime};
 use super::store::{Store, StoreError};
@@ -23,6 +24,12 @@ pub enum KioskAction {
     Backup {
         /// The file to create, e.g. kiosk-2026-12-01.db (it must not exist yet).
         to: PathBuf,
+    },
+    /// Put a backup back as the database, after checking it; the database it replaces is kept
+    /// beside it. Stop the kiosk first.
+    Restore {
+        /// The backup file, e.g. backups/kiosk-2026-12-01.db.
+        from: PathBuf,
     },
 }
 
@@ -62,6 +69,9 @@ pub enum CliError {
     /// The config is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A restore failed.
+    #[error(transparent)]
+    Restore(#[from] BackupError),
     /// The backup file is already there.
     #[error("{0} already exists; choose a new file name for the backup")]
     Exists(String),
@@ -82,19 +92,20 @@ pub fn run_action(
     config_dir: &Path,
     clock: Clock,
 ) -> Result<(), CliError> {
-    let store = Store::init(db)?;
     let now = clock.now();
     let action = match action {
-        KioskAction::Availability { action } => action,
+        KioskAction::Restore { from } => return restore_command(db, &from, now),
         KioskAction::Backup { to } => {
             if to.exists() {
                 return Err(CliError::Exists(to.display().to_string()));
             }
-            store.open()?.backup_to(&to)?;
+            Store::init(db)?.open()?.backup_to(&to)?;
             println!("Backed up {} to {}.", db.display(), to.display());
             return Ok(());
         }
+        KioskAction::Availability { action } => action,
     };
+    let store = Store::init(db)?;
     match action {
         AvailabilityAction::Add { date, from, to } => {
             if to <= from {
@@ -143,6 +154,26 @@ pub fn run_action(
             Ok(())
         }
     }
+}
+
+/// `signpost kiosk restore FILE`: checks the backup, puts it in place and says what it holds.
+fn restore_command(db: &Path, from: &Path, now: time::PrimitiveDateTime) -> Result<(), CliError> {
+    let r = restore(db, from, now)?;
+    println!(
+        "Restored {} from {}: {} bookings, {} quick checks, {} queue entries.",
+        db.display(),
+        from.display(),
+        r.counts.bookings,
+        r.counts.checks,
+        r.counts.queue
+    );
+    if let Some(kept) = r.kept {
+        println!(
+            "The database it replaced is kept as {}; delete it once you are sure.",
+            kept.display()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

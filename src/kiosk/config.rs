@@ -56,6 +56,38 @@ pub struct KioskSettings {
     /// The adviser's usual week; dates added with `signpost kiosk availability add` come on top.
     #[serde(default)]
     pub availability: Vec<WeeklyWindow>,
+    /// Automatic daily backups.
+    #[serde(default)]
+    pub backup: BackupSettings,
+}
+
+/// `[backup]` in `kiosk.toml`: a copy of the database each day the kiosk runs, the oldest
+/// deleted once there are more than `keep`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSettings {
+    /// How many daily copies to keep; 0 turns automatic backups off.
+    #[serde(default = "default_keep")]
+    pub keep: u16,
+    /// The folder for the copies; a relative path is taken from the database file's folder.
+    #[serde(default = "default_backup_folder")]
+    pub folder: PathBuf,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            keep: default_keep(),
+            folder: default_backup_folder(),
+        }
+    }
+}
+
+fn default_keep() -> u16 {
+    14
+}
+fn default_backup_folder() -> PathBuf {
+    PathBuf::from("backups")
 }
 
 fn default_idle() -> u32 {
@@ -520,6 +552,14 @@ pub fn parse_kiosk(file: &str, src: &str) -> Result<KioskSettings, ConfigError> 
     c.range("booking_days_ahead", k.booking_days_ahead.into(), 1, 90)?;
     c.range("slot_step_minutes", k.slot_step_minutes.into(), 5, 120)?;
     c.range("retention_days", k.retention_days.into(), 30, 3650)?;
+    c.range("backup.keep", k.backup.keep.into(), 0, 3650)?;
+    if k.backup.folder.as_os_str().is_empty() {
+        return Err(c.fail(
+            "backup.folder",
+            "folder",
+            "must name a folder, e.g. \"backups\"",
+        ));
+    }
     let s = k.session_minutes;
     for (name, v) in [
         ("session_minutes.red", s.red),

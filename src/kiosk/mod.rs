@@ -7,9 +7,11 @@
 //! → `student` (handlers) → `store` (SQL) / `triage` + `schedule` (pure) / `views` (tera).
 //! `config` is read once at start; `domain` holds the small types every room shares.
 
+pub mod backup;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod receipts;
 pub mod routes;
 pub mod schedule;
 pub mod site_files;
@@ -158,6 +160,9 @@ pub struct Handle {
     addr: SocketAddr,
     shared: Arc<server::Shared>,
     threads: Vec<JoinHandle<()>>,
+    store: Store,
+    /// Stops with the handle (dropped after the workers).
+    _backups: Option<backup::Scheduler>,
 }
 
 impl Handle {
@@ -191,6 +196,13 @@ impl Handle {
         self.shared.accept_errors()
     }
 
+    /// Simulates a full disk or a read-only database location (or clears it), so tests can
+    /// check what students are told and that the kiosk recovers.
+    #[doc(hidden)]
+    pub fn inject_db_fault(&self, fault: store::Fault) {
+        self.store.inject_fault(fault);
+    }
+
     /// Makes `accept()` fail from now on whenever no connection is waiting, so tests can check
     /// that the kiosk recovers and keeps serving.
     #[doc(hidden)]
@@ -214,6 +226,7 @@ pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
         .open()?
         .purge(now.date(), cfg.config.kiosk.retention_days)?;
     let views = Views::new(cfg.config.template_dir.as_deref())?;
+    let backups = backup::Plan::new(&cfg.db, &cfg.config.kiosk.backup);
     let listener = TcpListener::bind(cfg.listen).map_err(|source| KioskError::Listen {
         addr: cfg.listen,
         source,
@@ -224,12 +237,15 @@ pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
     };
     let shared = Arc::new(server::Shared::new(listener).map_err(listen_err)?);
     let addr = shared.local_addr().map_err(listen_err)?;
+    let backups =
+        backup::Scheduler::start(backups, store.clone(), cfg.clock).map_err(listen_err)?;
     let app = Arc::new(App {
         config: cfg.config,
         views,
-        store,
+        store: store.clone(),
         site_dir: cfg.site_dir,
         clock: cfg.clock,
+        receipts: Default::default(),
     });
     let threads =
         server::spawn_workers(app, Arc::clone(&shared), cfg.workers).map_err(listen_err)?;
@@ -237,6 +253,8 @@ pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
         addr,
         shared,
         threads,
+        store,
+        _backups: backups,
     })
 }
 

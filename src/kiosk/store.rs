@@ -7,6 +7,8 @@
 //! disk before its confirmation page is sent.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -84,17 +86,65 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (day, number)
     );
     ",
+    // 2: the form a quick check or a queue place came from, so the same form sent twice (a
+    // double tap, or Back and Reload) is stored once.
+    "
+    ALTER TABLE triage ADD COLUMN form_id TEXT;
+    CREATE UNIQUE INDEX triage_form_id ON triage(form_id);
+    ALTER TABLE queue_entry ADD COLUMN form_id TEXT;
+    CREATE UNIQUE INDEX queue_entry_form_id ON queue_entry(form_id);
+    ",
 ];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The database file and how to open it; each worker thread opens its own [`Db`].
 #[derive(Debug, Clone)]
 pub struct Store {
     path: PathBuf,
+    /// A [`Fault`] switched on by a test, shared by every connection.
+    fault: Arc<AtomicU8>,
 }
 
 /// One open connection, used by one thread at a time.
 pub struct Db {
     conn: Connection,
+    fault: Arc<AtomicU8>,
+    /// The fault this connection's settings match.
+    applied: u8,
+}
+
+/// A storage fault that tests switch on to see what students get when the disk is full or the
+/// database's location cannot be written, and that the kiosk recovers once it clears. SQLite
+/// reports them as it would the real thing (`SQLITE_FULL`, `SQLITE_READONLY`).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Writing works.
+    None = 0,
+    /// The file may not grow (`PRAGMA max_page_count` at its current size).
+    Full = 1,
+    /// Nothing may be written (`PRAGMA query_only`).
+    ReadOnly = 2,
+}
+
+/// What storing a form did: stored it now, or found it stored by an earlier copy of the same form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent<T> {
+    /// Stored now.
+    New(T),
+    /// The same form (by its form id) was stored before; this is what it stored.
+    Again(T),
+}
+
+impl<T> Sent<T> {
+    /// What was stored, either way.
+    pub fn into_inner(self) -> T {
+        match self {
+            Sent::New(t) | Sent::Again(t) => t,
+        }
+    }
 }
 
 /// Errors from the database layer.
@@ -124,6 +174,36 @@ pub enum StoreError {
     /// A value stored in the database is not what the schema promises.
     #[error("unexpected value in the database: {0}")]
     BadValue(String),
+    /// A file that should be a kiosk backup is not one.
+    #[error("{path} cannot be restored: {why}")]
+    NotABackup {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+impl StoreError {
+    /// True when the database could not be written because of where it is kept (disk full,
+    /// read-only file or folder, the file gone or unreadable), as opposed to a bug: staff must
+    /// act, and nothing was saved.
+    pub fn is_unwritable(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+                f.code,
+                C::DiskFull
+                    | C::ReadOnly
+                    | C::CannotOpen
+                    | C::SystemIoFailure
+                    | C::PermissionDenied
+                    | C::DatabaseBusy
+                    | C::DatabaseLocked
+            ),
+            _ => false,
+        }
+    }
 }
 
 /// Why a booking was not made.
@@ -135,6 +215,10 @@ pub enum BookError {
     /// The slot is not inside the adviser's availability (or is in the past).
     #[error("the adviser is not available then")]
     Unavailable,
+    /// This form booked before and that booking has been cancelled: sending it again must not
+    /// bring the booking back.
+    #[error("this form's booking was cancelled")]
+    Withdrawn,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -165,6 +249,8 @@ pub struct NewTriage {
     pub options: Vec<(String, String, Consideration)>,
     /// (question id, question, answer, score).
     pub answers: Vec<(String, String, String, u16)>,
+    /// A random id from the form, so the same form sent twice is stored once.
+    pub form_id: Option<String>,
 }
 
 /// What the booking pages need to know about a saved triage.
@@ -250,6 +336,7 @@ impl Store {
     pub fn init(path: &Path) -> Result<Store, StoreError> {
         let store = Store {
             path: path.to_path_buf(),
+            fault: Arc::new(AtomicU8::new(Fault::None as u8)),
         };
         let mut db = store.open()?;
         let detail: String = db
@@ -310,16 +397,110 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
             .map_err(not_db)?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            fault: Arc::clone(&self.fault),
+            applied: Fault::None as u8,
+        })
+    }
+
+    /// Replaces this database's whole content with a backup's, through SQLite's online backup
+    /// (page by page under SQLite's own locks), then checks and migrates the result. Check the
+    /// backup with [`check_backup`] first.
+    pub fn restore_from(&self, backup: &Path) -> Result<(), StoreError> {
+        let src = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut dst = self.open()?;
+        rusqlite::backup::Backup::new(&src, &mut dst.conn)?.run_to_completion(
+            256,
+            Duration::ZERO,
+            None,
+        )?;
+        drop(dst);
+        Store::init(&self.path)?;
+        Ok(())
+    }
+
+    /// Switches a simulated storage fault on or off for every connection, from its next write.
+    #[doc(hidden)]
+    pub fn inject_fault(&self, fault: Fault) {
+        self.fault.store(fault as u8, Ordering::SeqCst);
     }
 }
 
+/// How many records a database holds, to say what a backup or a restore contains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Bookings, active or cancelled.
+    pub bookings: i64,
+    /// Quick checks.
+    pub checks: i64,
+    /// Drop-in queue entries.
+    pub queue: i64,
+}
+
+/// Checks that `path` is an undamaged kiosk database this version can use, without changing it,
+/// and counts what it holds.
+pub fn check_backup(path: &Path) -> Result<Counts, StoreError> {
+    let not = |why: String| StoreError::NotABackup {
+        path: path.display().to_string(),
+        why,
+    };
+    if !path.is_file() {
+        return Err(not("there is no such file".into()));
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| not(e.to_string()))?;
+    let detail: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| not(format!("it is not a database file ({e})")))?;
+    if detail != "ok" {
+        return Err(not(format!("it is damaged ({detail})")));
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 1 {
+        return Err(not("it is not a kiosk database".into()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.display().to_string(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    let count = |table: &str| -> Result<i64, StoreError> {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .map_err(|e| not(format!("it has no {table} table ({e})")))
+    };
+    Ok(Counts {
+        bookings: count("booking")?,
+        checks: count("triage")?,
+        queue: count("queue_entry")?,
+    })
+}
+
 impl Db {
+    /// Begins a write transaction (`BEGIN IMMEDIATE`), first matching any simulated fault.
+    fn write(&mut self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        let want = self.fault.load(Ordering::SeqCst);
+        if want != self.applied {
+            let (query_only, max_pages) = if want == Fault::Full as u8 {
+                let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+                (false, pages)
+            } else {
+                // SQLite clamps this to its own largest allowed size.
+                (want == Fault::ReadOnly as u8, i64::from(u32::MAX))
+            };
+            self.conn.pragma_update(None, "query_only", query_only)?;
+            self.conn.pragma_update(None, "max_page_count", max_pages)?;
+            self.applied = want;
+        }
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+    }
+
     fn migrate(&mut self, path: &str) -> Result<(), StoreError> {
-        let known = MIGRATIONS.len() as i64;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known = SCHEMA_VERSION;
+        let tx = self.write()?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > known {
             return Err(StoreError::TooNew {
@@ -344,18 +525,29 @@ impl Db {
     }
 
     /// Saves a completed quick check and returns the random token that stands for it in forms.
+    /// A form id seen before returns the token of the check it stored.
     pub fn save_triage(
         &mut self,
         t: &NewTriage,
         now: PrimitiveDateTime,
-    ) -> Result<String, StoreError> {
+    ) -> Result<Sent<String>, StoreError> {
         let token = random_token();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write()?;
+        if let Some(form_id) = &t.form_id {
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT token FROM triage WHERE form_id = ?1",
+                    [form_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(earlier) = earlier {
+                return Ok(Sent::Again(earlier));
+            }
+        }
         tx.execute(
-            "INSERT INTO triage (token, year_group, extra_support, score, max_score, rag, minutes, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO triage (token, year_group, extra_support, score, max_score, rag, minutes, created_at, form_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 token,
                 t.year.get(),
@@ -364,7 +556,8 @@ impl Db {
                 t.max_score,
                 t.rag.as_str(),
                 t.minutes,
-                now_text(now)
+                now_text(now),
+                t.form_id
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -383,7 +576,7 @@ impl Db {
             }
         }
         tx.commit()?;
-        Ok(token)
+        Ok(Sent::New(token))
     }
 
     /// Looks up a triage by the token in a form.
@@ -450,9 +643,7 @@ impl Db {
         to: ClockTime,
         now: PrimitiveDateTime,
     ) -> Result<i64, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO availability (day, start_min, end_min, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![iso_date(day), from.minutes(), to.minutes(), now_text(now)],
@@ -490,27 +681,31 @@ impl Db {
     /// with the availability command are read inside the transaction. The slot must lie inside
     /// that availability and overlap no active booking; the partial unique index on
     /// `(day, start_min)` guards the same rule at the lowest level. A repeated `form_id` returns
-    /// the booking already made by that form instead of a second one.
+    /// the booking already made by that form instead of a second one, and is refused
+    /// ([`BookError::Withdrawn`]) if that booking has been cancelled since.
     pub fn book(
         &mut self,
         b: &NewBooking,
         weekly: &[Window],
         now: PrimitiveDateTime,
-    ) -> Result<Booking, BookError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ) -> Result<Sent<Booking>, BookError> {
+        let tx = self.write()?;
         if let Some(form_id) = &b.form_id {
             let existing = tx
                 .query_row(
-                    "SELECT reference, day, start_min, end_min, first_name, surname, tutor_group
-                     FROM booking WHERE form_id = ?1 AND cancelled_at IS NULL",
+                    "SELECT cancelled_at IS NOT NULL, reference, day, start_min, end_min,
+                            first_name, surname, tutor_group
+                     FROM booking WHERE form_id = ?1",
                     [form_id],
-                    booking_from_row,
+                    |r| Ok((r.get::<_, bool>(0)?, booking_from_row_at(r, 1)?)),
                 )
                 .optional()?;
-            if let Some(existing) = existing {
-                return existing.map_err(BookError::Store);
+            match existing {
+                Some((true, _)) => return Err(BookError::Withdrawn),
+                Some((false, existing)) => {
+                    return existing.map(Sent::Again).map_err(BookError::Store)
+                }
+                None => {}
             }
         }
         let day = iso_date(b.slot.day);
@@ -577,13 +772,13 @@ impl Db {
             match res {
                 Ok(_) => {
                     tx.commit()?;
-                    return Ok(Booking {
+                    return Ok(Sent::New(Booking {
                         reference,
                         slot: b.slot,
                         first_name: b.first_name.clone(),
                         surname: b.surname.clone(),
                         tutor_group: b.tutor_group.clone(),
-                    });
+                    }));
                 }
                 Err(rusqlite::Error::SqliteFailure(f, Some(msg)))
                     if f.code == rusqlite::ErrorCode::ConstraintViolation
@@ -610,9 +805,7 @@ impl Db {
         surname: &str,
         now: PrimitiveDateTime,
     ) -> Result<Option<Booking>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write()?;
         let found = tx
             .query_row(
                 "SELECT id, reference, day, start_min, end_min, first_name, surname, tutor_group
@@ -629,24 +822,42 @@ impl Db {
             return Ok(None);
         }
         tx.execute(
-            "UPDATE booking SET cancelled_at = ?2, form_id = NULL WHERE id = ?1",
+            // The form id stays, so the booking form sent again cannot bring the booking back.
+            "UPDATE booking SET cancelled_at = ?2 WHERE id = ?1",
             params![id, now_text(now)],
         )?;
         tx.commit()?;
         Ok(Some(booking))
     }
 
-    /// Adds someone to a day's drop-in queue and returns their number and place.
+    /// Adds someone to a day's drop-in queue and returns the day, their number and place. A form
+    /// id seen before returns the place that form took instead of a second one.
     pub fn join_queue(
         &mut self,
         day: Date,
         first_name: &str,
         tutor_group: &str,
+        form_id: Option<&str>,
         now: PrimitiveDateTime,
-    ) -> Result<QueuePlace, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ) -> Result<Sent<(Date, QueuePlace)>, StoreError> {
+        let tx = self.write()?;
+        if let Some(form_id) = form_id {
+            let earlier: Option<(String, i64)> = tx
+                .query_row(
+                    "SELECT day, number FROM queue_entry WHERE form_id = ?1",
+                    [form_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((day_s, number)) = earlier {
+                let day = parse_iso_date(&day_s).map_err(|_| StoreError::BadValue(day_s))?;
+                drop(tx);
+                let place = self
+                    .queue_place(day, number)?
+                    .ok_or_else(|| StoreError::BadValue(format!("queue number {number}")))?;
+                return Ok(Sent::Again((day, place)));
+            }
+        }
         let day_s = iso_date(day);
         let number: i64 = tx.query_row(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM queue_entry WHERE day = ?1",
@@ -654,17 +865,41 @@ impl Db {
             |r| r.get(0),
         )?;
         tx.execute(
-            "INSERT INTO queue_entry (day, number, first_name, tutor_group, joined_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![day_s, number, first_name, tutor_group, now_text(now)],
+            "INSERT INTO queue_entry (day, number, first_name, tutor_group, joined_at, form_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                day_s,
+                number,
+                first_name,
+                tutor_group,
+                now_text(now),
+                form_id
+            ],
         )?;
         let ahead = waiting_ahead(&tx, &day_s, number)?;
         tx.commit()?;
-        Ok(QueuePlace {
-            number,
-            ahead,
-            done: false,
-        })
+        Ok(Sent::New((
+            day,
+            QueuePlace {
+                number,
+                ahead,
+                done: false,
+            },
+        )))
+    }
+
+    /// The active booking with this reference, for the slip shown just after booking.
+    pub fn booking_by_ref(&self, reference: &BookingRef) -> Result<Option<Booking>, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT reference, day, start_min, end_min, first_name, surname, tutor_group
+                 FROM booking WHERE reference = ?1 AND cancelled_at IS NULL",
+                [reference.as_str()],
+                booking_from_row,
+            )
+            .optional()?;
+        found.transpose()
     }
 
     /// Where a ticket number stands in a day's queue; `None` if there is no such number.
@@ -713,9 +948,7 @@ impl Db {
     pub fn purge(&mut self, today: Date, days: u16) -> Result<usize, StoreError> {
         let cutoff = today - time::Duration::days(i64::from(days));
         let cutoff = format!("{} 00:00:00", iso_date(cutoff));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.write()?;
         let mut n = tx.execute(
             "DELETE FROM booking WHERE cancelled_at IS NOT NULL AND created_at < ?1",
             [&cutoff],
@@ -811,9 +1044,9 @@ mod tests {
     #[test]
     fn migrations_are_recorded_and_rerun_safely() {
         let (dir, s) = store();
-        assert_eq!(s.open().unwrap().schema_version().unwrap(), 1);
+        assert_eq!(s.open().unwrap().schema_version().unwrap(), 2);
         let s2 = Store::init(&dir.path().join("k.db")).unwrap();
-        assert_eq!(s2.open().unwrap().schema_version().unwrap(), 1);
+        assert_eq!(s2.open().unwrap().schema_version().unwrap(), 2);
     }
 
     #[test]
@@ -865,7 +1098,90 @@ mod tests {
         let b = db
             .book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW)
             .unwrap();
-        assert_eq!(a, b);
+        let Sent::New(a) = a else {
+            panic!("first copy must book")
+        };
+        assert_eq!(b, Sent::Again(a.clone()));
+        // Cancelled, the same form cannot bring the booking back, even with the slot free.
+        db.cancel(&a.reference, "Lovelace", NOW).unwrap().unwrap();
+        assert!(matches!(
+            db.book(&booking(day, "09:00", 30, Some("f1")), &MORNING, NOW),
+            Err(BookError::Withdrawn)
+        ));
+        assert_eq!(db.booking_by_ref(&a.reference).unwrap(), None);
+        let c = db
+            .book(&booking(day, "09:00", 30, Some("f2")), &MORNING, NOW)
+            .unwrap()
+            .into_inner();
+        assert_eq!(db.booking_by_ref(&c.reference).unwrap(), Some(c));
+    }
+
+    #[test]
+    fn the_same_check_or_queue_form_is_stored_once() {
+        let (_d, s) = store();
+        let mut db = s.open().unwrap();
+        let t = NewTriage {
+            year: YearGroup::new(10).unwrap(),
+            extra_support: true,
+            score: 0,
+            max_score: 2,
+            rag: Rag::Red,
+            minutes: 60,
+            options: vec![],
+            answers: vec![],
+            form_id: Some("form-a".into()),
+        };
+        let Sent::New(first) = db.save_triage(&t, NOW).unwrap() else {
+            panic!("first copy must be stored")
+        };
+        assert_eq!(db.save_triage(&t, NOW).unwrap(), Sent::Again(first));
+        let day = NOW.date();
+        let Sent::New((_, place)) = db.join_queue(day, "Ada", "10X", Some("q1"), NOW).unwrap()
+        else {
+            panic!("first copy must join")
+        };
+        assert_eq!(
+            db.join_queue(day, "Ada", "10X", Some("q1"), NOW).unwrap(),
+            Sent::Again((day, place))
+        );
+        assert_eq!(db.queue_waiting(day).unwrap(), 1);
+        let count: i64 = db
+            .conn
+            .query_row("SELECT COUNT(*) FROM triage", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn simulated_faults_refuse_writes_as_sqlite_would_and_clear() {
+        let (_d, s) = store();
+        let mut db = s.open().unwrap();
+        let day = NOW.date();
+        s.inject_fault(Fault::ReadOnly);
+        let e = db.join_queue(day, "Ada", "10X", None, NOW).unwrap_err();
+        assert!(e.is_unwritable(), "{e}");
+        s.inject_fault(Fault::Full);
+        // The file may not grow: writing fills the free room, then fails.
+        let mut failed = None;
+        for i in 0..5000 {
+            if let Err(e) = db.join_queue(
+                day,
+                &format!("S{i:04}{}", "x".repeat(200)),
+                "10X",
+                None,
+                NOW,
+            ) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let e = failed.expect("the database never filled up");
+        assert!(e.is_unwritable(), "{e}");
+        let before = db.queue_waiting(day).unwrap();
+        s.inject_fault(Fault::None);
+        db.join_queue(day, "Bo", "11Y", None, NOW).unwrap();
+        assert_eq!(db.queue_waiting(day).unwrap(), before + 1);
+        assert!(!StoreError::BadValue("x".into()).is_unwritable());
     }
 
     #[test]
@@ -875,7 +1191,8 @@ mod tests {
         let day = NOW.date();
         let b = db
             .book(&booking(day, "09:00", 30, None), &MORNING, NOW)
-            .unwrap();
+            .unwrap()
+            .into_inner();
         assert_eq!(db.cancel(&b.reference, "Babbage", NOW).unwrap(), None);
         assert!(db
             .cancel(&b.reference, " lovelace ", NOW)
@@ -907,8 +1224,16 @@ mod tests {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
         let day = NOW.date();
-        let a = db.join_queue(day, "Ada", "10X", NOW).unwrap();
-        let b = db.join_queue(day, "Bo", "11Y", NOW).unwrap();
+        let a = db
+            .join_queue(day, "Ada", "10X", None, NOW)
+            .unwrap()
+            .into_inner()
+            .1;
+        let b = db
+            .join_queue(day, "Bo", "11Y", None, NOW)
+            .unwrap()
+            .into_inner()
+            .1;
         assert_eq!((a.number, a.ahead), (1, 0));
         assert_eq!((b.number, b.ahead), (2, 1));
         assert_eq!(db.queue_waiting(day).unwrap(), 2);
@@ -916,8 +1241,10 @@ mod tests {
         assert_eq!(db.queue_place(day, 3).unwrap(), None);
         // Tomorrow starts again at 1.
         let next = db
-            .join_queue(day.next_day().unwrap(), "Cy", "9Z", NOW)
-            .unwrap();
+            .join_queue(day.next_day().unwrap(), "Cy", "9Z", None, NOW)
+            .unwrap()
+            .into_inner()
+            .1;
         assert_eq!(next.number, 1);
     }
 
@@ -925,7 +1252,7 @@ mod tests {
     fn backup_makes_a_usable_copy() {
         let (d, s) = store();
         let mut db = s.open().unwrap();
-        db.join_queue(NOW.date(), "Ada", "10X", NOW).unwrap();
+        db.join_queue(NOW.date(), "Ada", "10X", None, NOW).unwrap();
         let copy = d.path().join("copy.db");
         db.backup_to(&copy).unwrap();
         let restored = Store::init(&copy).unwrap().open().unwrap();
@@ -946,14 +1273,15 @@ mod tests {
             minutes: 30,
             options: vec![],
             answers: vec![],
+            form_id: None,
         };
         let old = datetime!(2024-01-01 09:00);
-        let kept = db.save_triage(&t, old).unwrap();
-        let dropped = db.save_triage(&t, old).unwrap();
+        let kept = db.save_triage(&t, old).unwrap().into_inner();
+        let dropped = db.save_triage(&t, old).unwrap().into_inner();
         let mut b = booking(NOW.date(), "09:00", 30, None);
         b.triage_token = Some(kept.clone());
         db.book(&b, &MORNING, NOW).unwrap();
-        db.join_queue(old.date(), "Old", "7A", old).unwrap();
+        db.join_queue(old.date(), "Old", "7A", None, old).unwrap();
         assert_eq!(db.purge(NOW.date(), 365).unwrap(), 2);
         assert!(db.triage_by_token(&kept).unwrap().is_some());
         assert!(db.triage_by_token(&dropped).unwrap().is_none());

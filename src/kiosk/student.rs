@@ -3,15 +3,23 @@
 //!
 //! State passes between steps in the page itself (a year group in the URL, a random triage token
 //! in a hidden field), never in a cookie, and no page ever shows another student's details.
+//!
+//! Every form is answered with a redirect (Post/Redirect/Get) to a page that shows its result
+//! from a [`receipts`](super::receipts) entry, so Back and Reload never send a form again and
+//! never bring back what the last student saw. Each form carries a random form id, so the same
+//! form sent twice is stored once.
+
+use std::time::{Duration as StdDuration, Instant};
 
 use serde::Serialize;
 use time::Duration;
 
 use super::domain::{long_date, BookingRef, ClockTime, Consideration, Slot, YearGroup};
-use super::http::{is_token, Form, Request, Response};
+use super::http::{is_token, Form, Request, Response, CSRF_FIELD};
+use super::receipts::{Book, Outcome};
 use super::routes::{Ctx, HandlerError};
 use super::schedule::{free_slots, weekly_for, Window};
-use super::store::{BookError, NewBooking, NewTriage, TriageSummary};
+use super::store::{BookError, Booking, NewBooking, NewTriage, Sent, TriageSummary};
 use super::triage::{assess, Answers};
 
 /// Longest name accepted.
@@ -71,13 +79,120 @@ fn required(
     v
 }
 
+/// How long a receipt stays live after it was last shown: the idle time, after which the screen
+/// would have gone back to the start anyway.
+fn receipt_ttl(ctx: &Ctx<'_>) -> StdDuration {
+    StdDuration::from_secs(u64::from(ctx.app.config.kiosk.idle_timeout_seconds.max(30)))
+}
+
+/// The form id a page carries, if it is one the kiosk could have issued.
+fn form_id_of(form: &Form) -> Option<String> {
+    Some(form.text("form_id")).filter(|f| is_token(f))
+}
+
+/// `path` with `r=TOKEN` added to its query.
+fn with_receipt(path: &str, token: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}r={token}")
+}
+
+/// Issues this browser a receipt for what its form did and redirects to the page showing it.
+fn redirect_to_receipt(
+    ctx: &Ctx<'_>,
+    book: &mut Book,
+    path: &str,
+    form_id: Option<&str>,
+    outcome: Outcome,
+) -> Response {
+    let token = book.issue(ctx.csrf, form_id, outcome, Instant::now(), receipt_ttl(ctx));
+    Response::see_other(&with_receipt(path, &token))
+}
+
+/// A form stored before came again: the same page if this browser has only just sent it (a
+/// double tap), otherwise a page that shows nothing of it (Back and Reload by someone else).
+fn sent_again(ctx: &Ctx<'_>, book: &Book, path: &str, form_id: Option<&str>) -> Response {
+    match form_id.and_then(|f| book.again(ctx.csrf, f, Instant::now())) {
+        Some(token) => Response::see_other(&with_receipt(path, &token)),
+        None => ctx.error_page(
+            409,
+            "This form has already been sent",
+            "To keep everyone's details private, the kiosk does not show what it was sent \
+             before. Please start again.",
+        ),
+    }
+}
+
+/// Sends a form with mistakes back to its page: what was typed and the errors go in a receipt
+/// only this browser can see, and only until it goes back to the start.
+fn redirect_to_draft(ctx: &Ctx<'_>, path: &str, form: &Form, errors: Vec<FieldError>) -> Response {
+    let fields = form
+        .pairs()
+        .iter()
+        .filter(|(n, _)| n != CSRF_FIELD)
+        .cloned()
+        .collect();
+    let errors = errors.into_iter().map(|e| (e.field, e.message)).collect();
+    let mut book = ctx.app.receipts.lock();
+    redirect_to_receipt(
+        ctx,
+        &mut book,
+        path,
+        None,
+        Outcome::Draft { fields, errors },
+    )
+}
+
+/// The live receipt the page's `r` names, for this browser.
+fn shown(ctx: &Ctx<'_>, req: &Request) -> Option<Outcome> {
+    let token = req.query.get("r")?;
+    ctx.app
+        .receipts
+        .lock()
+        .show(ctx.csrf, token, Instant::now(), receipt_ttl(ctx))
+}
+
+/// A form to show again from a live draft receipt: what was typed, and the errors.
+fn draft(ctx: &Ctx<'_>, req: &Request) -> Option<(Form, Vec<FieldError>)> {
+    match shown(ctx, req)? {
+        Outcome::Draft { fields, errors } => Some((
+            Form::from_pairs(fields),
+            errors
+                .into_iter()
+                .map(|(f, m)| field_error(&f, m))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+/// What a result address shows once its receipt has closed.
+fn closed(ctx: &Ctx<'_>) -> Result<Response, HandlerError> {
+    Ok(ctx.error_page(
+        410,
+        "This page has closed",
+        "To keep your details private, this page can only be seen straight after you send the \
+         form. Please start again.",
+    ))
+}
+
+/// A form shown again with its errors is a 422; a fresh one a 200.
+fn draft_or_blank(ctx: &Ctx<'_>, req: &Request) -> (u16, Form, Vec<FieldError>) {
+    match draft(ctx, req) {
+        Some((form, errors)) => (422, form, errors),
+        None => (200, Form::default(), Vec::new()),
+    }
+}
+
 #[derive(Serialize)]
 struct RetentionPage {
     retention_days: u16,
 }
 
-/// `GET /`: the start screen, with the privacy notice before anything is entered.
+/// `GET /`: the start screen, with the privacy notice before anything is entered. Finish, Start
+/// again and the idle reset all come here, so this closes the browser's receipt: whoever is at
+/// the screen now cannot bring back the last student's pages.
 pub fn start(ctx: &mut Ctx<'_>, _req: &Request) -> Result<Response, HandlerError> {
+    ctx.app.receipts.lock().close(ctx.csrf);
     ctx.start_page(
         "start.html",
         &RetentionPage {
@@ -172,6 +287,7 @@ struct SupportView {
 #[derive(Serialize)]
 struct QuestionsPage {
     year: u8,
+    form_id: String,
     heading: String,
     options: Vec<OptionView>,
     considerations: Vec<ChoiceView>,
@@ -246,6 +362,7 @@ fn questions_page(
         "Quick careers check",
         &QuestionsPage {
             year: year.get(),
+            form_id: form_id_of(form).unwrap_or_else(super::domain::random_token),
             heading: pathways.heading.clone(),
             options,
             considerations: Consideration::ALL
@@ -265,7 +382,10 @@ fn questions_page(
 /// `GET /triage/questions?year=N`: step 2, the options and readiness questions for that year.
 pub fn triage_questions(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     match req.query.get("year").map(str::parse::<YearGroup>) {
-        Some(Ok(year)) => questions_page(ctx, 200, year, &Form::default(), Vec::new()),
+        Some(Ok(year)) => {
+            let (status, form, errors) = draft_or_blank(ctx, req);
+            questions_page(ctx, status, year, &form, errors)
+        }
         Some(Err(_)) | None => year_page(ctx, 422, Some("Choose your year group")),
     }
 }
@@ -331,14 +451,18 @@ struct ResultPage {
     triage: String,
 }
 
-/// `POST /triage`: scores the answers, stores them, and shows the result.
+/// `POST /triage`: scores the answers, stores them, and leads to the result.
 pub fn triage_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let Ok(year) = req.form.text("year").parse::<YearGroup>() else {
-        return year_page(ctx, 422, Some("Choose your year group"));
+        // Step 1 again, with "Choose your year group".
+        return Ok(Response::see_other("/triage/questions"));
     };
     let answers = match read_answers(ctx, year, &req.form) {
         Ok(a) => a,
-        Err(errors) => return questions_page(ctx, 422, year, &req.form, errors),
+        Err(errors) => {
+            let path = format!("/triage/questions?year={}", year.get());
+            return Ok(redirect_to_draft(ctx, &path, &req.form, errors));
+        }
     };
     let t = &ctx.app.config.triage;
     let result = assess(t, &ctx.app.config.kiosk.session_minutes, &answers).map_err(|e| {
@@ -373,18 +497,51 @@ pub fn triage_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
         minutes: result.minutes,
         options,
         answers: qa,
+        form_id: form_id_of(&req.form),
     };
     let now = ctx.now;
-    let token = ctx.db()?.save_triage(&record, now)?;
+    let app = ctx.app;
+    let mut book = app.receipts.lock();
+    match ctx.db()?.save_triage(&record, now)? {
+        Sent::New(token) => Ok(redirect_to_receipt(
+            ctx,
+            &mut book,
+            "/triage/result",
+            record.form_id.as_deref(),
+            Outcome::Triage(token),
+        )),
+        Sent::Again(_) => Ok(sent_again(
+            ctx,
+            &book,
+            "/triage/result",
+            record.form_id.as_deref(),
+        )),
+    }
+}
+
+/// `GET /triage/result?r=...`: the result, for the browser that just sent the check.
+pub fn triage_result(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let Some(Outcome::Triage(token)) = shown(ctx, req) else {
+        return closed(ctx);
+    };
+    let Some(summary) = ctx.db()?.triage_by_token(&token)? else {
+        return closed(ctx);
+    };
     ctx.page(
         200,
         "triage_result.html",
         "Your result",
         &ResultPage {
-            rag: result.rag.as_str(),
-            rag_word: result.rag.word(),
-            meaning: t.results.for_rag(result.rag).to_string(),
-            minutes: result.minutes,
+            rag: summary.rag.as_str(),
+            rag_word: summary.rag.word(),
+            meaning: ctx
+                .app
+                .config
+                .triage
+                .results
+                .for_rag(summary.rag)
+                .to_string(),
+            minutes: summary.minutes,
             triage: token,
         },
     )
@@ -499,10 +656,39 @@ fn slots_page(
     ctx.page(status, "book_slots.html", "Book a guidance session", &page)
 }
 
-/// `GET /book[?triage=TOKEN]`: free slots of the length the student needs.
+/// Why a booking form led back to the slot list, as `notice=...` in its address.
+const NOTICES: [(&str, u16, &str); 3] = [
+    ("choose", 422, "Please choose a time."),
+    (
+        "taken",
+        409,
+        "Sorry, someone has just booked that time. Please choose another.",
+    ),
+    (
+        "gone",
+        409,
+        "Sorry, that time is no longer available. Please choose another.",
+    ),
+];
+
+/// The slot list's address with a notice, keeping the student's quick check.
+fn slots_with_notice(triage: &Option<(String, TriageSummary)>, notice: &str) -> Response {
+    let triage = triage
+        .as_ref()
+        .map(|(t, _)| format!("&triage={t}"))
+        .unwrap_or_default();
+    Response::see_other(&format!("/book?notice={notice}{triage}"))
+}
+
+/// `GET /book[?triage=TOKEN][&notice=...]`: free slots of the length the student needs.
 pub fn book_slots(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let triage = find_triage(ctx, &req.query, "triage")?;
-    slots_page(ctx, 200, triage, "")
+    let notice = req.query.get("notice");
+    let (status, message) = NOTICES
+        .iter()
+        .find(|(n, _, _)| Some(*n) == notice)
+        .map_or((200, ""), |(_, status, message)| (*status, *message));
+    slots_page(ctx, status, triage, message)
 }
 
 #[derive(Serialize)]
@@ -533,9 +719,7 @@ fn details_page(
     form: &Form,
     errors: Vec<FieldError>,
 ) -> Result<Response, HandlerError> {
-    let form_id = Some(form.text("form_id"))
-        .filter(|f| is_token(f))
-        .unwrap_or_else(super::domain::random_token);
+    let form_id = form_id_of(form).unwrap_or_else(super::domain::random_token);
     let page = DetailsPage {
         slot: slot.start_key(),
         slot_label: slot_label(slot),
@@ -575,7 +759,8 @@ pub fn book_details(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
         );
     }
     let token = triage.map(|(t, _)| t).unwrap_or_default();
-    details_page(ctx, 200, &slot, &token, &Form::default(), Vec::new())
+    let (status, form, errors) = draft_or_blank(ctx, req);
+    details_page(ctx, status, &slot, &token, &form, errors)
 }
 
 #[derive(Serialize)]
@@ -590,7 +775,7 @@ struct DonePage {
     minutes: u16,
 }
 
-/// `POST /book`: makes the booking (committed to disk first) and shows the slip.
+/// `POST /book`: makes the booking (committed to disk first) and leads to the slip.
 pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let form = &req.form;
     let triage = find_triage(ctx, form, "triage")?;
@@ -599,7 +784,7 @@ pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
         |(_, t)| t.minutes,
     );
     let Ok(slot) = Slot::parse_key(&form.text("slot"), minutes) else {
-        return slots_page(ctx, 422, triage, "Please choose a time.");
+        return Ok(slots_with_notice(&triage, "choose"));
     };
     let mut errors = Vec::new();
     let first_name = required(form, "first_name", "first name", MAX_NAME, &mut errors);
@@ -613,7 +798,11 @@ pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
     );
     let token = triage.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
     if !errors.is_empty() {
-        return details_page(ctx, 422, &slot, &token, form, errors);
+        let path = format!(
+            "/book/details?slot={}&triage={token}",
+            super::http::encode(&slot.start_key())
+        );
+        return Ok(redirect_to_draft(ctx, &path, form, errors));
     }
     let weekly: Vec<Window> = weekly_for(&ctx.app.config.kiosk.availability, slot.day);
     let request = NewBooking {
@@ -622,39 +811,52 @@ pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
         surname,
         tutor_group,
         triage_token: triage.as_ref().map(|(t, _)| t.clone()),
-        form_id: Some(form.text("form_id")).filter(|f| is_token(f)),
+        form_id: form_id_of(form),
     };
     let now = ctx.now;
+    let app = ctx.app;
+    let mut book = app.receipts.lock();
+    let form_id = request.form_id.as_deref();
     match ctx.db()?.book(&request, &weekly, now) {
-        Ok(b) => ctx.page(
-            200,
-            "book_done.html",
-            "You are booked in",
-            &DonePage {
-                reference: b.reference.to_string(),
-                first_name: b.first_name,
-                surname: b.surname,
-                tutor_group: b.tutor_group,
-                day: long_date(b.slot.day),
-                start: b.slot.start.to_string(),
-                end: end_label(&b.slot),
-                minutes: b.slot.minutes,
-            },
-        ),
-        Err(BookError::Taken) => slots_page(
+        Ok(Sent::New(b)) => Ok(redirect_to_receipt(
             ctx,
-            409,
-            triage,
-            "Sorry, someone has just booked that time. Please choose another.",
-        ),
-        Err(BookError::Unavailable) => slots_page(
-            ctx,
-            409,
-            triage,
-            "Sorry, that time is no longer available. Please choose another.",
-        ),
+            &mut book,
+            "/book/done",
+            form_id,
+            Outcome::Booked(b.reference),
+        )),
+        Ok(Sent::Again(_)) | Err(BookError::Withdrawn) => {
+            Ok(sent_again(ctx, &book, "/book/done", form_id))
+        }
+        Err(BookError::Taken) => Ok(slots_with_notice(&triage, "taken")),
+        Err(BookError::Unavailable) => Ok(slots_with_notice(&triage, "gone")),
         Err(BookError::Store(e)) => Err(e.into()),
     }
+}
+
+/// `GET /book/done?r=...`: the booking slip, for the browser that just booked.
+pub fn book_done(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let Some(Outcome::Booked(reference)) = shown(ctx, req) else {
+        return closed(ctx);
+    };
+    let Some(b) = ctx.db()?.booking_by_ref(&reference)? else {
+        return closed(ctx);
+    };
+    ctx.page(
+        200,
+        "book_done.html",
+        "You are booked in",
+        &DonePage {
+            reference: b.reference.to_string(),
+            first_name: b.first_name,
+            surname: b.surname,
+            tutor_group: b.tutor_group,
+            day: long_date(b.slot.day),
+            start: b.slot.start.to_string(),
+            end: end_label(&b.slot),
+            minutes: b.slot.minutes,
+        },
+    )
 }
 
 #[derive(Serialize)]
@@ -687,8 +889,9 @@ fn cancel_page(
 }
 
 /// `GET /book/cancel`: the cancel form.
-pub fn cancel_form(ctx: &mut Ctx<'_>, _req: &Request) -> Result<Response, HandlerError> {
-    cancel_page(ctx, 200, &Form::default(), Vec::new())
+pub fn cancel_form(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let (status, form, errors) = draft_or_blank(ctx, req);
+    cancel_page(ctx, status, &form, errors)
 }
 
 #[derive(Serialize)]
@@ -714,35 +917,57 @@ pub fn cancel_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
     let surname = required(form, "surname", "surname", MAX_NAME, &mut errors);
     let reference = match reference {
         Ok(r) if errors.is_empty() => r,
-        _ => return cancel_page(ctx, 422, form, errors),
+        _ => return Ok(redirect_to_draft(ctx, "/book/cancel", form, errors)),
     };
     let now = ctx.now;
     match ctx.db()?.cancel(&reference, &surname, now)? {
-        Some(b) => ctx.page(
-            200,
-            "cancel_done.html",
-            "Booking cancelled",
-            &CancelDonePage {
-                reference: b.reference.to_string(),
-                day: long_date(b.slot.day),
-                start: b.slot.start.to_string(),
-            },
-        ),
-        None => cancel_page(
+        Some(b) => {
+            let mut book = ctx.app.receipts.lock();
+            Ok(redirect_to_receipt(
+                ctx,
+                &mut book,
+                "/book/cancel/done",
+                None,
+                Outcome::Cancelled(b),
+            ))
+        }
+        None => Ok(redirect_to_draft(
             ctx,
-            422,
+            "/book/cancel",
             form,
             vec![field_error(
                 "reference",
                 "We could not find a booking with that reference and surname",
             )],
-        ),
+        )),
     }
+}
+
+/// `GET /book/cancel/done?r=...`: says the booking is cancelled, to the browser that cancelled.
+pub fn cancel_done(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let Some(Outcome::Cancelled(b)) = shown(ctx, req) else {
+        return closed(ctx);
+    };
+    cancelled_page(ctx, &b)
+}
+
+fn cancelled_page(ctx: &Ctx<'_>, b: &Booking) -> Result<Response, HandlerError> {
+    ctx.page(
+        200,
+        "cancel_done.html",
+        "Booking cancelled",
+        &CancelDonePage {
+            reference: b.reference.to_string(),
+            day: long_date(b.slot.day),
+            start: b.slot.start.to_string(),
+        },
+    )
 }
 
 #[derive(Serialize)]
 struct QueuePage {
     waiting: i64,
+    form_id: String,
     first_name: String,
     tutor_group: String,
     first_name_error: String,
@@ -764,6 +989,7 @@ fn queue_page(
         "Drop-in queue",
         &QueuePage {
             waiting,
+            form_id: form_id_of(form).unwrap_or_else(super::domain::random_token),
             first_name: tidy(form.get("first_name").unwrap_or("")),
             tutor_group: tidy(form.get("tutor_group").unwrap_or("")),
             first_name_error: error_for(&errors, "first_name"),
@@ -774,8 +1000,9 @@ fn queue_page(
 }
 
 /// `GET /queue`: how many are waiting (a count, never names) and the join form.
-pub fn queue_form(ctx: &mut Ctx<'_>, _req: &Request) -> Result<Response, HandlerError> {
-    queue_page(ctx, 200, &Form::default(), Vec::new())
+pub fn queue_form(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let (status, form, errors) = draft_or_blank(ctx, req);
+    queue_page(ctx, status, &form, errors)
 }
 
 #[derive(Serialize)]
@@ -807,12 +1034,41 @@ pub fn queue_join(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerE
         &mut errors,
     );
     if !errors.is_empty() {
-        return queue_page(ctx, 422, form, errors);
+        return Ok(redirect_to_draft(ctx, "/queue", form, errors));
     }
     let now = ctx.now;
-    let place = ctx
-        .db()?
-        .join_queue(now.date(), &first_name, &tutor_group, now)?;
+    let form_id = form_id_of(form);
+    let app = ctx.app;
+    let mut book = app.receipts.lock();
+    match ctx.db()?.join_queue(
+        now.date(),
+        &first_name,
+        &tutor_group,
+        form_id.as_deref(),
+        now,
+    )? {
+        Sent::New((day, place)) => Ok(redirect_to_receipt(
+            ctx,
+            &mut book,
+            "/queue/ticket",
+            form_id.as_deref(),
+            Outcome::Queue {
+                day,
+                number: place.number,
+            },
+        )),
+        Sent::Again(_) => Ok(sent_again(ctx, &book, "/queue/ticket", form_id.as_deref())),
+    }
+}
+
+/// `GET /queue/ticket?r=...`: the number and place, for the browser that just joined.
+pub fn queue_ticket(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let Some(Outcome::Queue { day, number }) = shown(ctx, req) else {
+        return closed(ctx);
+    };
+    let Some(place) = ctx.db()?.queue_place(day, number)? else {
+        return closed(ctx);
+    };
     ctx.page(
         200,
         "queue_place.html",

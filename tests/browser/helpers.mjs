@@ -491,10 +491,24 @@ export function addAvailability(workDir, { date = tomorrow(), from = '09:00', to
   }
 }
 
+/**
+ * Clicks `locator` and waits until the page it leads to has loaded. Waiting for the 'load' state
+ * alone would return at once on the page already shown, so this first waits for the main frame
+ * to commit a new document (even one at the same address), then for that document to load.
+ */
+export async function follow(page, locator) {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+    timeout: 30_000,
+  });
+  await locator.click();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
 /** Submits the form on screen with its button named `name` and waits for the next page. */
 export async function submit(page, name) {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
-  await page.waitForLoadState('load');
+  await follow(page, page.getByRole('button', { name }));
 }
 
 /**

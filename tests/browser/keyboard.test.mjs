@@ -16,6 +16,7 @@ import {
   answerQuickCheck,
   buildSite,
   closePage,
+  follow,
   launchBrowser,
   makeTempDir,
   newPage,
@@ -294,8 +295,7 @@ test('kiosk booking, from the slots to the confirmation: every control is reache
     assert.ok((await slots.count()) > 0, 'no free slots offered, although the adviser is free tomorrow');
     await checkKeyboard(t, page, 'kiosk booking: slots');
 
-    await Promise.all([page.waitForLoadState('load'), slots.first().click()]);
-    await page.waitForLoadState('load');
+    await follow(page, slots.first());
     assert.equal((await page.locator('h1').innerText()).trim(), 'Your details');
     await checkKeyboard(t, page, 'kiosk booking: details');
 

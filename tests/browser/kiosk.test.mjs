@@ -19,6 +19,7 @@ import {
   buildSite,
   closePage,
   crawlSite,
+  follow,
   formatViolations,
   launchBrowser,
   makeTempDir,
@@ -116,8 +117,7 @@ test('the start screen offers every student task and the privacy notice', { time
     }
     await checkScreen(page, 'start');
     await screenshot(page, 'kiosk-start');
-    await page.getByRole('link', { name: 'More about your information' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'More about your information' }));
     assert.equal(await heading(page), 'Your information');
     await checkScreen(page, 'privacy');
   } finally {
@@ -129,8 +129,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
   const page = await newPage(browser);
   try {
     await page.goto(kiosk.url, { waitUntil: 'load' });
-    await page.getByRole('link', { name: 'Quick careers check' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'Quick careers check' }));
     assert.equal(await heading(page), 'Quick careers check');
     await checkScreen(page, 'quick check: year');
 
@@ -172,8 +171,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     await screenshot(page, 'kiosk-slots');
 
     const slotLabel = (await slots.first().innerText()).trim();
-    await Promise.all([page.waitForLoadState('load'), slots.first().click()]);
-    await page.waitForLoadState('load');
+    await follow(page, slots.first());
     assert.equal(await heading(page), 'Your details');
     assert.match(await page.locator('.chosen').innerText(), new RegExp(`\\(${minutes} minutes\\)`));
     await checkScreen(page, 'booking: details');
@@ -214,8 +212,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
 
     // Cancel it from the start screen with the reference and surname.
     await page.goto(kiosk.url, { waitUntil: 'load' });
-    await page.getByRole('link', { name: 'Cancel a booking' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'Cancel a booking' }));
     assert.equal(await heading(page), 'Cancel a booking');
     await checkScreen(page, 'cancel');
     await page.getByLabel('Booking reference').fill(reference.toLowerCase());
@@ -242,8 +239,7 @@ test('booking without the quick check offers the standard session length', { tim
   const page = await newPage(browser);
   try {
     await page.goto(kiosk.url, { waitUntil: 'load' });
-    await page.getByRole('link', { name: 'Book a guidance session' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
     assert.equal(await heading(page), 'Book a guidance session');
     assert.match(await page.locator('main').innerText(), /Sessions are \d+ minutes long/);
     assert.equal(await page.getByRole('link', { name: 'Do the quick careers check first' }).count(), 1);
@@ -258,8 +254,7 @@ test('the drop-in queue gives each student a number and their place', { timeout:
   try {
     const join = async (firstName, group) => {
       await page.goto(kiosk.url, { waitUntil: 'load' });
-      await page.getByRole('link', { name: "Join today's drop-in queue" }).click();
-      await page.waitForLoadState('load');
+      await follow(page, page.getByRole('link', { name: "Join today's drop-in queue" }));
       assert.equal(await heading(page), "Join today's drop-in queue");
       await page.getByLabel('First name').fill(firstName);
       await page.getByLabel('Tutor group').fill(group);
@@ -285,8 +280,7 @@ test('the drop-in queue gives each student a number and their place', { timeout:
 
     // Later, from the start screen, the second student checks their place.
     await page.goto(kiosk.url, { waitUntil: 'load' });
-    await page.getByRole('link', { name: 'Check your place in the queue' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'Check your place in the queue' }));
     assert.equal(await heading(page), 'Check your place in the queue');
     await checkScreen(page, 'queue: check place');
     await page.getByLabel('Your queue number').fill('abc');
@@ -308,8 +302,7 @@ test('the careers programme opens inside the kiosk and every page of it loads', 
   const page = await newPage(browser);
   try {
     await page.goto(kiosk.url, { waitUntil: 'load' });
-    await page.getByRole('link', { name: 'Read our careers programme' }).click();
-    await page.waitForLoadState('load');
+    await follow(page, page.getByRole('link', { name: 'Read our careers programme' }));
     assert.equal(page.url(), new URL('site/index.html', kiosk.url).href);
   } finally {
     await closePage(page);

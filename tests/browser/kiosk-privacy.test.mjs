@@ -1,0 +1,109 @@
+// The next student must never see the last one's booking. In real Chromium: a student books and
+// presses Finish; the next person presses Back and Reload (which is where "Confirm Form
+// Resubmission" used to send the booking form again) and must see nothing of the booking: no
+// name, tutor group or reference. The same with script turned off, where Finish is a plain link
+// and only the kiosk's own rules protect the slip.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  addAvailability,
+  buildSite,
+  closePage,
+  follow,
+  launchBrowser,
+  makeTempDir,
+  newPage,
+  removeDir,
+  startKiosk,
+  submit,
+  VIEWPORTS,
+} from './helpers.mjs';
+
+let work;
+let siteDir;
+let kiosk;
+let browser;
+
+before(async () => {
+  work = makeTempDir('signpost-kiosk-privacy-');
+  siteDir = buildSite();
+  addAvailability(work);
+  kiosk = await startKiosk({ workDir: work, siteDir });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await kiosk?.stop();
+  removeDir(siteDir);
+  removeDir(work);
+});
+
+/** Books the first free slot as `first surname` of `group`; returns the booking reference. */
+async function book(page, first, surname, group) {
+  await page.goto(kiosk.url, { waitUntil: 'load' });
+  await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
+  await follow(page, page.locator('button.slot').first());
+  await page.getByLabel('First name').fill(first);
+  await page.getByLabel('Surname').fill(surname);
+  await page.getByLabel('Tutor group').fill(group);
+  await submit(page, 'Confirm booking');
+  assert.equal((await page.locator('h1').innerText()).trim(), 'You are booked in');
+  const reference = (await page.locator('#booking-ref').innerText()).trim();
+  assert.match(await page.locator('.slip').innerText(), new RegExp(`${first} ${surname}`));
+  return reference;
+}
+
+/** Fails if anything of the booking is on the page. */
+async function assertNothingOf(page, secrets, when) {
+  const text = await page.locator('body').innerText();
+  for (const secret of secrets) {
+    assert.ok(!text.includes(secret), `${when}: "${secret}" is on the page at ${page.url()}:\n${text}`);
+  }
+  assert.equal(await page.locator('#booking-ref').count(), 0, `${when}: a booking slip is on the page`);
+}
+
+/** Back, then Reload, as many times as the history allows, checking the page each time. */
+async function backAndReload(page, secrets) {
+  for (let step = 1; step <= 5; step += 1) {
+    const before = page.url();
+    await page.goBack({ waitUntil: 'load' }).catch(() => null);
+    if (page.url() === before) {
+      break;
+    }
+    await assertNothingOf(page, secrets, `after Back ${step}`);
+    await page.reload({ waitUntil: 'load' });
+    await assertNothingOf(page, secrets, `after Back ${step} and Reload`);
+  }
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const how = javaScriptEnabled ? 'with script' : 'without script';
+  test(`after Finish, Back and Reload show nothing of the last booking (${how})`, { timeout: 120_000 }, async () => {
+    const page = await newPage(browser, VIEWPORTS.desktop, { javaScriptEnabled });
+    // Reload of a POST would show Chromium's resubmission dialog; accept it as a student would.
+    page.on('dialog', (dialog) => dialog.accept());
+    try {
+      const surname = javaScriptEnabled ? 'Okafor' : 'Lindqvist';
+      const group = javaScriptEnabled ? '10Q' : '11Z';
+      const reference = await book(page, 'Chidi', surname, group);
+      const slip = page.url();
+      // The student may reload their own slip.
+      await page.reload({ waitUntil: 'load' });
+      assert.equal((await page.locator('#booking-ref').innerText()).trim(), reference);
+
+      await follow(page, page.getByRole('link', { name: 'Finish' }));
+      assert.equal(new URL(page.url()).pathname, '/');
+      await backAndReload(page, [surname, group, reference]);
+
+      // Even typed in directly, the slip's address shows nothing now.
+      await page.goto(slip, { waitUntil: 'load' });
+      await assertNothingOf(page, [surname, group, reference], 'the slip address');
+      assert.match(await page.locator('h1').innerText(), /This page has closed/);
+    } finally {
+      await closePage(page);
+    }
+  });
+}
