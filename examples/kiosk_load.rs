@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! kiosk_load get  ADDR CONNS SECS        GET / on CONNS kept-alive connections
-//! kiosk_load book ADDR CLIENTS SECS      POST /book on CLIENTS kept-alive connections
+//! kiosk_load book ADDR CLIENTS SECS      POST /book on CLIENTS kept-alive connections (each
+//!                                        confirmed by its redirect to the slip)
 //! kiosk_load sqlite DIR CLIENTS SECS     bare single-row commits (WAL, synchronous=FULL) in DIR
 //! ```
 //!
@@ -32,12 +33,12 @@ fn main() {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["get", addr, n, secs] => parse(addr, n, secs).and_then(|(a, n, d)| {
             run_threads(n, d, move |_, stop| {
-                http_client(a, stop, |_| Some(get_request()))
+                http_client(a, stop, page_shown, |_| Some(get_request()))
             })
         }),
         ["book", addr, n, secs] => parse(addr, n, secs).and_then(|(a, n, d)| {
             run_threads(n, d, move |i, stop| {
-                http_client(a, stop, move |k| book_request(i, n, k))
+                http_client(a, stop, booking_confirmed, move |k| book_request(i, n, k))
             })
         }),
         ["sqlite", dir, n, secs] => parse_n(n, secs).and_then(|(n, d)| {
@@ -144,10 +145,22 @@ fn book_request(i: usize, n: usize, k: usize) -> Option<Vec<u8>> {
     .into()
 }
 
-/// One kept-alive connection sending requests one after another; every answer must be 200.
+/// A page answered: 200.
+fn page_shown(status: u16, _location: Option<&str>) -> bool {
+    status == 200
+}
+
+/// A booking confirmed: the kiosk answers the form with a redirect to the slip (Post/Redirect/
+/// Get) only once the booking is committed.
+fn booking_confirmed(status: u16, location: Option<&str>) -> bool {
+    status == 303 && location.is_some_and(|l| l.starts_with("/book/done?"))
+}
+
+/// One kept-alive connection sending requests one after another; every answer must be `ok`.
 fn http_client(
     addr: SocketAddr,
     stop: &AtomicBool,
+    ok: fn(u16, Option<&str>) -> bool,
     request: impl Fn(usize) -> Option<Vec<u8>>,
 ) -> Result<Vec<Duration>, String> {
     let stream = TcpStream::connect(addr).map_err(|e| format!("connect {addr}: {e}"))?;
@@ -165,20 +178,23 @@ fn http_client(
         let Some(bytes) = request(k) else { break };
         let began = Instant::now();
         writer.write_all(&bytes).map_err(|e| format!("send: {e}"))?;
-        let status = read_response(&mut reader)?;
-        if status != 200 {
-            return Err(format!("request {k} got status {status}"));
+        let (status, location) = read_response(&mut reader)?;
+        if !ok(status, location.as_deref()) {
+            return Err(format!(
+                "request {k} got status {status} (Location: {location:?})"
+            ));
         }
         times.push(began.elapsed());
     }
     Ok(times)
 }
 
-/// Reads one response with a `Content-Length` body and returns its status.
-fn read_response(r: &mut BufReader<TcpStream>) -> Result<u16, String> {
+/// Reads one response with a `Content-Length` body and returns its status and `Location`.
+fn read_response(r: &mut BufReader<TcpStream>) -> Result<(u16, Option<String>), String> {
     let mut line = String::new();
     let mut status = 0;
     let mut length = None;
+    let mut location = None;
     loop {
         line.clear();
         match r.read_line(&mut line) {
@@ -198,6 +214,8 @@ fn read_response(r: &mut BufReader<TcpStream>) -> Result<u16, String> {
         } else if let Some((n, v)) = l.split_once(':') {
             if n.eq_ignore_ascii_case("content-length") {
                 length = v.trim().parse::<usize>().ok();
+            } else if n.eq_ignore_ascii_case("location") {
+                location = Some(v.trim().to_string());
             } else if n.eq_ignore_ascii_case("transfer-encoding") {
                 return Err("chunked answers are not expected from the kiosk's pages".into());
             }
@@ -207,7 +225,7 @@ fn read_response(r: &mut BufReader<TcpStream>) -> Result<u16, String> {
     let mut body = vec![0; n];
     r.read_exact(&mut body)
         .map_err(|e| format!("reading the body: {e}"))?;
-    Ok(status)
+    Ok((status, location))
 }
 
 fn setup_sqlite(dir: &std::path::Path) -> Result<(), String> {

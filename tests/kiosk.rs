@@ -966,6 +966,82 @@ mod kiosk_http {
         assert_eq!(k.count("SELECT COUNT(*) FROM triage"), 1);
     }
 
+    /// Nothing of a quick check's result is on the page: no Red/Amber/Green word, no length.
+    fn shows_no_result(r: &Resp, when: &str) {
+        for word in ["Red", "Amber", "Green", "minute", "rag-"] {
+            assert!(
+                !r.body.contains(word),
+                "{when}: {word} is on the page: {}",
+                r.body
+            );
+        }
+    }
+
+    #[test]
+    fn a_quick_check_result_is_not_shown_after_finish() {
+        let k = Kiosk::start();
+        let mut b = k.browser();
+        let r = b.send(
+            "/triage",
+            &year11_refs(&year11_answers("considering", "0", "no")),
+        );
+        let result_url = r.header("Location").unwrap();
+        let r = b.get(&result_url);
+        assert!(r.body.contains("Red</p>"));
+        let token = r.field("triage");
+        let slots_url = format!("/book?triage={token}");
+        let details_url = format!("/book/details?slot=2026-12-01T09%3A00&triage={token}");
+        let r = b.get(&slots_url);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Your quick check result was Red"));
+        let r = b.get(&details_url);
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("(60 minutes)"));
+        // A slow student who makes a mistake keeps their check on the form shown again.
+        let fields = [
+            ("slot", "2026-12-01T09:00".to_string()),
+            ("triage", token.clone()),
+            ("form_id", r.field("form_id")),
+            ("first_name", "Ada".to_string()),
+            ("surname", String::new()),
+            ("tutor_group", "11L".to_string()),
+        ];
+        let r = send_fields(&mut b, "/book", &fields);
+        let again = b.get(&r.header("Location").unwrap());
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("(60 minutes)") && again.body.contains("Enter your surname"));
+        // Another browser given the addresses sees nothing of the result.
+        let mut other = k.browser();
+        for url in [&result_url, &slots_url, &details_url] {
+            let r = other.get(url);
+            assert_eq!(r.status, 410, "{url}");
+            shows_no_result(&r, url);
+        }
+
+        // Finish. The next student goes Back through the history, or resends the form.
+        assert_eq!(b.get("/").status, 200);
+        for url in [&result_url, &slots_url, &details_url] {
+            let r = b.get(url);
+            assert_eq!(r.status, 410, "{url}");
+            assert!(r.body.contains("This page has closed"));
+            shows_no_result(&r, url);
+        }
+        let mut complete = fields.to_vec();
+        complete[4].1 = "Lovelace".to_string();
+        let r = send_fields(&mut b, "/book", &complete);
+        assert_eq!(r.status, 410);
+        shows_no_result(&r, "the booking form sent again");
+        shows_nothing_of(&r, &["Lovelace", "11L"]);
+        assert_eq!(k.count("SELECT COUNT(*) FROM booking"), 0);
+    }
+
+    fn year11_refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+        pairs
+            .iter()
+            .map(|(a, c)| (a.as_str(), c.as_str()))
+            .collect()
+    }
+
     fn post_pairs_raw(b: &mut Browser, pairs: &[(String, String)]) -> Resp {
         let refs: Vec<(&str, &str)> = pairs
             .iter()

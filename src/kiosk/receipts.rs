@@ -8,6 +8,12 @@
 //! shown. After that the same address shows nothing, so the next student at the kiosk cannot
 //! bring back the last one's details with Back and Reload.
 //!
+//! The quick check works the same way: its result and session length appear on the result page
+//! and on every booking page whose address carries the check's token, so the token is held by
+//! the browser that made the check (see [`Book::hold_check`]) and those pages show it only to
+//! that browser, only until it goes back to the start, and only for the idle time after it was
+//! last used.
+//!
 //! Receipts live in memory: after a restart the addresses show nothing, which is the safe side.
 
 use std::collections::HashMap;
@@ -73,11 +79,32 @@ impl Receipts {
     }
 }
 
+/// A quick check a browser made, which its booking pages carry in their addresses.
+#[derive(Debug)]
+struct HeldCheck {
+    token: String,
+    expires: Instant,
+}
+
 /// The receipts, locked.
 #[derive(Debug, Default)]
 pub struct Book {
     /// Browser (its CSRF cookie) to its one current receipt.
     by_browser: HashMap<String, Receipt>,
+    /// Browser to the quick check it made; kept apart from the receipt, which the booking
+    /// form's own receipts replace while the check must stay with the student.
+    checks: HashMap<String, HeldCheck>,
+}
+
+/// Keeps `map` under [`MAX_RECEIPTS`]: drops what has expired, and everything if that is not
+/// enough (one browser holds one entry, so only a flood of fresh browsers gets here).
+fn make_room<T>(map: &mut HashMap<String, T>, now: Instant, expires: impl Fn(&T) -> Instant) {
+    if map.len() >= MAX_RECEIPTS {
+        map.retain(|_, v| expires(v) > now);
+        if map.len() >= MAX_RECEIPTS {
+            map.clear();
+        }
+    }
 }
 
 impl Book {
@@ -90,12 +117,7 @@ impl Book {
         now: Instant,
         ttl: Duration,
     ) -> String {
-        if self.by_browser.len() >= MAX_RECEIPTS {
-            self.by_browser.retain(|_, r| r.expires > now);
-            if self.by_browser.len() >= MAX_RECEIPTS {
-                self.by_browser.clear();
-            }
-        }
+        make_room(&mut self.by_browser, now, |r| r.expires);
         let token = random_token();
         self.by_browser.insert(
             browser.to_string(),
@@ -135,10 +157,35 @@ impl Book {
         Some(r.outcome.clone())
     }
 
-    /// Forgets `browser`'s receipt: it has gone back to the start, so a new student may be
-    /// there.
+    /// Gives `browser` the quick check `token` it has just made, replacing any it held.
+    pub fn hold_check(&mut self, browser: &str, token: &str, now: Instant, ttl: Duration) {
+        make_room(&mut self.checks, now, |c| c.expires);
+        self.checks.insert(
+            browser.to_string(),
+            HeldCheck {
+                token: token.to_string(),
+                expires: now + ttl,
+            },
+        );
+    }
+
+    /// Whether `browser` holds the live quick check `token`; using it keeps it live for
+    /// another `ttl`, so a student working through the booking pages never loses it.
+    pub fn uses_check(&mut self, browser: &str, token: &str, now: Instant, ttl: Duration) -> bool {
+        match self.checks.get_mut(browser) {
+            Some(c) if c.token == token && c.expires > now => {
+                c.expires = now + ttl;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Forgets `browser`'s receipt and quick check: it has gone back to the start, so a new
+    /// student may be there.
     pub fn close(&mut self, browser: &str) {
         self.by_browser.remove(browser);
+        self.checks.remove(browser);
     }
 }
 
@@ -180,6 +227,27 @@ mod tests {
         assert_eq!(b.again("A", "f1", t0 + TTL), None);
         b.close("A");
         assert_eq!(b.again("A", "f1", t0), None);
+    }
+
+    #[test]
+    fn a_quick_check_is_used_only_by_its_browser_until_it_closes_or_idles() {
+        let mut b = Book::default();
+        let t0 = Instant::now();
+        b.hold_check("A", "check", t0, TTL);
+        assert!(!b.uses_check("B", "check", t0, TTL), "another browser");
+        assert!(!b.uses_check("A", "other", t0, TTL), "another check");
+        // A receipt for the booking form does not take the check away.
+        b.issue("A", None, Outcome::Triage("x".into()), t0, TTL);
+        assert!(b.uses_check("A", "check", t0 + Duration::from_secs(50), TTL));
+        // Using it renewed it; idle for longer than the ttl ends it.
+        assert!(b.uses_check("A", "check", t0 + Duration::from_secs(100), TTL));
+        assert!(!b.uses_check("A", "check", t0 + Duration::from_secs(161), TTL));
+        b.hold_check("A", "check", t0, TTL);
+        b.close("A");
+        assert!(
+            !b.uses_check("A", "check", t0, TTL),
+            "closed by the start page"
+        );
     }
 
     #[test]

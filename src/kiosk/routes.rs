@@ -157,6 +157,10 @@ pub enum HandlerError {
     /// Nothing here.
     #[error("not found")]
     NotFound,
+    /// The page showed one student's result and has closed for privacy (see
+    /// [`receipts`](super::receipts)).
+    #[error("closed")]
+    Closed,
     /// The request makes no sense (a tampered form); the message is for the student.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -212,6 +216,16 @@ impl Ctx<'_> {
             .views
             .page(template, "Welcome", &self.common(false), data)?;
         Ok(Response::html(200, html))
+    }
+
+    /// What a page about one student shows once it has closed: nothing about them.
+    pub fn closed_page(&self) -> Response {
+        self.error_page(
+            410,
+            "This page has closed",
+            "To keep your details private, this page can only be seen straight after you send \
+             the form. Please start again.",
+        )
     }
 
     /// A friendly error page.
@@ -345,6 +359,7 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
             let (h, m) = status_words(404);
             ctx.error_page(404, h, m)
         }
+        Ok(Err(HandlerError::Closed)) => ctx.closed_page(),
         Ok(Err(HandlerError::BadRequest(msg))) => ctx.error_page(400, "Something went wrong", &msg),
         Ok(Err(HandlerError::Store(e))) if e.is_unwritable() => {
             eprintln!(

@@ -167,12 +167,15 @@ fn draft(ctx: &Ctx<'_>, req: &Request) -> Option<(Form, Vec<FieldError>)> {
 
 /// What a result address shows once its receipt has closed.
 fn closed(ctx: &Ctx<'_>) -> Result<Response, HandlerError> {
-    Ok(ctx.error_page(
-        410,
-        "This page has closed",
-        "To keep your details private, this page can only be seen straight after you send the \
-         form. Please start again.",
-    ))
+    Ok(ctx.closed_page())
+}
+
+/// How long a quick check stays with its browser after it was last used on a page. Longer than
+/// a receipt's: the screen stays on while the student types their details (the page's script
+/// counts key presses), but the kiosk only sees page loads. Going back to the start still ends
+/// it at once.
+fn check_ttl(ctx: &Ctx<'_>) -> StdDuration {
+    receipt_ttl(ctx) * 3
 }
 
 /// A form shown again with its errors is a 422; a fresh one a 200.
@@ -503,13 +506,16 @@ pub fn triage_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
     let app = ctx.app;
     let mut book = app.receipts.lock();
     match ctx.db()?.save_triage(&record, now)? {
-        Sent::New(token) => Ok(redirect_to_receipt(
-            ctx,
-            &mut book,
-            "/triage/result",
-            record.form_id.as_deref(),
-            Outcome::Triage(token),
-        )),
+        Sent::New(token) => {
+            book.hold_check(ctx.csrf, &token, Instant::now(), check_ttl(ctx));
+            Ok(redirect_to_receipt(
+                ctx,
+                &mut book,
+                "/triage/result",
+                record.form_id.as_deref(),
+                Outcome::Triage(token),
+            ))
+        }
         Sent::Again(_) => Ok(sent_again(
             ctx,
             &book,
@@ -547,17 +553,31 @@ pub fn triage_result(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handl
     )
 }
 
-/// The triage a form points at, if the token is well formed and known.
+/// The quick check a booking page or form carries: none when it carries none, and
+/// [`HandlerError::Closed`] when the check is not this browser's live one (the student has
+/// finished, or the screen went idle), so its result and length are shown to no one else.
 fn find_triage(
     ctx: &mut Ctx<'_>,
     form: &Form,
     field: &str,
 ) -> Result<Option<(String, TriageSummary)>, HandlerError> {
     let token = form.text(field);
-    if !is_token(&token) {
+    if token.is_empty() {
         return Ok(None);
     }
-    Ok(ctx.db()?.triage_by_token(&token)?.map(|t| (token, t)))
+    let held = is_token(&token)
+        && ctx
+            .app
+            .receipts
+            .lock()
+            .uses_check(ctx.csrf, &token, Instant::now(), check_ttl(ctx));
+    if !held {
+        return Err(HandlerError::Closed);
+    }
+    match ctx.db()?.triage_by_token(&token)? {
+        Some(t) => Ok(Some((token, t))),
+        None => Err(HandlerError::Closed),
+    }
 }
 
 #[derive(Serialize)]
