@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -525,4 +527,27 @@ export async function answerQuickCheck(page) {
     await choice.check();
   }
   return fieldsets;
+}
+
+/**
+ * Registers hooks that build the example site, open the adviser's diary tomorrow as well as the
+ * usual week (so there are always slots), start a kiosk and a browser, and clean up afterwards.
+ * Returns the fixture, whose fields are set once the hooks have run.
+ */
+export function useKiosk(prefix) {
+  const fx = { work: null, siteDir: null, kiosk: null, browser: null };
+  before(async () => {
+    fx.work = makeTempDir(prefix);
+    fx.siteDir = buildSite();
+    addAvailability(fx.work);
+    fx.kiosk = await startKiosk({ workDir: fx.work, siteDir: fx.siteDir });
+    fx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await fx.browser?.close();
+    await fx.kiosk?.stop();
+    removeDir(fx.siteDir);
+    removeDir(fx.work);
+  });
+  return fx;
 }

@@ -7,46 +7,23 @@
 // Red/Amber/Green result and no session length.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
-  addAvailability,
   answerQuickCheck,
-  buildSite,
   closePage,
   follow,
-  launchBrowser,
-  makeTempDir,
   newPage,
-  removeDir,
-  startKiosk,
   submit,
+  useKiosk,
   VIEWPORTS,
 } from './helpers.mjs';
 
-let work;
-let siteDir;
-let kiosk;
-let browser;
-
-before(async () => {
-  work = makeTempDir('signpost-kiosk-privacy-');
-  siteDir = buildSite();
-  addAvailability(work);
-  kiosk = await startKiosk({ workDir: work, siteDir });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await kiosk?.stop();
-  removeDir(siteDir);
-  removeDir(work);
-});
+const fx = useKiosk('signpost-kiosk-privacy-');
 
 /** Books the first free slot as `first surname` of `group`; returns the booking reference. */
 async function book(page, first, surname, group) {
-  await page.goto(kiosk.url, { waitUntil: 'load' });
+  await page.goto(fx.kiosk.url, { waitUntil: 'load' });
   await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
   await follow(page, page.locator('button.slot').first());
   await page.getByLabel('First name').fill(first);
@@ -85,7 +62,7 @@ async function backAndReload(page, secrets) {
 for (const javaScriptEnabled of [true, false]) {
   const how = javaScriptEnabled ? 'with script' : 'without script';
   test(`after Finish, Back and Reload show nothing of the last booking (${how})`, { timeout: 120_000 }, async () => {
-    const page = await newPage(browser, VIEWPORTS.desktop, { javaScriptEnabled });
+    const page = await newPage(fx.browser, VIEWPORTS.desktop, { javaScriptEnabled });
     // Reload of a POST would show Chromium's resubmission dialog; accept it as a student would.
     page.on('dialog', (dialog) => dialog.accept());
     try {
@@ -124,10 +101,10 @@ async function assertNoResult(page, minutes, when) {
 for (const javaScriptEnabled of [true, false]) {
   const how = javaScriptEnabled ? 'with script' : 'without script';
   test(`after Finish, Back shows nothing of the last quick check (${how})`, { timeout: 120_000 }, async () => {
-    const page = await newPage(browser, VIEWPORTS.desktop, { javaScriptEnabled });
+    const page = await newPage(fx.browser, VIEWPORTS.desktop, { javaScriptEnabled });
     page.on('dialog', (dialog) => dialog.accept());
     try {
-      await page.goto(kiosk.url, { waitUntil: 'load' });
+      await page.goto(fx.kiosk.url, { waitUntil: 'load' });
       await follow(page, page.getByRole('link', { name: 'Quick careers check' }));
       await page.getByLabel('Year 11', { exact: true }).check();
       await submit(page, 'Next');

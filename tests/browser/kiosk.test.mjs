@@ -8,20 +8,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   REPO_ROOT,
   VIEWPORTS,
-  addAvailability,
   answerQuickCheck,
   axeViolations,
-  buildSite,
   closePage,
   crawlSite,
   follow,
   formatViolations,
-  launchBrowser,
   makeTempDir,
   newPage,
   removeDir,
@@ -29,28 +26,10 @@ import {
   sidewaysOverflow,
   startKiosk,
   submit,
+  useKiosk,
 } from './helpers.mjs';
 
-let work;
-let siteDir;
-let kiosk;
-let browser;
-
-before(async () => {
-  work = makeTempDir('signpost-kiosk-');
-  siteDir = buildSite();
-  // Open the adviser's diary tomorrow as well as the usual week, so there are always slots.
-  addAvailability(work);
-  kiosk = await startKiosk({ workDir: work, siteDir });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await kiosk?.stop();
-  removeDir(siteDir);
-  removeDir(work);
-});
+const fx = useKiosk('signpost-kiosk-');
 
 /** Fails with every axe violation on the current screen, named `name`. */
 async function assertAccessible(page, name) {
@@ -100,9 +79,9 @@ async function assertErrorSummary(page, fields) {
 }
 
 test('the start screen offers every student task and the privacy notice', { timeout: 120_000 }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     assert.equal(await heading(page), 'Welcome to the careers room');
     for (const name of [
       'Quick careers check',
@@ -126,9 +105,9 @@ test('the start screen offers every student task and the privacy notice', { time
 });
 
 test('quick check, then booking a session of the length it gives, then cancelling it', { timeout: 300_000 }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     await follow(page, page.getByRole('link', { name: 'Quick careers check' }));
     assert.equal(await heading(page), 'Quick careers check');
     await checkScreen(page, 'quick check: year');
@@ -211,7 +190,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     await page.emulateMedia({ media: 'screen' });
 
     // Cancel it from the start screen with the reference and surname.
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     await follow(page, page.getByRole('link', { name: 'Cancel a booking' }));
     assert.equal(await heading(page), 'Cancel a booking');
     await checkScreen(page, 'cancel');
@@ -223,7 +202,7 @@ test('quick check, then booking a session of the length it gives, then cancellin
     await checkScreen(page, 'cancel: done');
 
     // A second try finds nothing to cancel.
-    await page.goto(new URL('book/cancel', kiosk.url).href, { waitUntil: 'load' });
+    await page.goto(new URL('book/cancel', fx.kiosk.url).href, { waitUntil: 'load' });
     await page.getByLabel('Booking reference').fill(reference);
     await page.getByLabel('Surname').fill('Okonjo');
     await submit(page, 'Cancel my booking');
@@ -236,9 +215,9 @@ test('quick check, then booking a session of the length it gives, then cancellin
 });
 
 test('booking without the quick check offers the standard session length', { timeout: 120_000 }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
     assert.equal(await heading(page), 'Book a guidance session');
     assert.match(await page.locator('main').innerText(), /Sessions are \d+ minutes long/);
@@ -250,10 +229,10 @@ test('booking without the quick check offers the standard session length', { tim
 });
 
 test('the drop-in queue gives each student a number and their place', { timeout: 180_000 }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
     const join = async (firstName, group) => {
-      await page.goto(kiosk.url, { waitUntil: 'load' });
+      await page.goto(fx.kiosk.url, { waitUntil: 'load' });
       await follow(page, page.getByRole('link', { name: "Join today's drop-in queue" }));
       assert.equal(await heading(page), "Join today's drop-in queue");
       await page.getByLabel('First name').fill(firstName);
@@ -263,7 +242,7 @@ test('the drop-in queue gives each student a number and their place', { timeout:
       return Number((await page.locator('#ticket-number').innerText()).trim());
     };
 
-    await page.goto(new URL('queue', kiosk.url).href, { waitUntil: 'load' });
+    await page.goto(new URL('queue', fx.kiosk.url).href, { waitUntil: 'load' });
     await checkScreen(page, 'queue');
     await submit(page, 'Join the queue');
     await assertErrorSummary(page, ['first_name', 'tutor_group']);
@@ -279,7 +258,7 @@ test('the drop-in queue gives each student a number and their place', { timeout:
     assert.match(await page.locator('.ticket').innerText(), /There is 1 person ahead of you/);
 
     // Later, from the start screen, the second student checks their place.
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     await follow(page, page.getByRole('link', { name: 'Check your place in the queue' }));
     assert.equal(await heading(page), 'Check your place in the queue');
     await checkScreen(page, 'queue: check place');
@@ -299,15 +278,15 @@ test('the drop-in queue gives each student a number and their place', { timeout:
 });
 
 test('the careers programme opens inside the kiosk and every page of it loads', { timeout: 300_000 }, async () => {
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
-    await page.goto(kiosk.url, { waitUntil: 'load' });
+    await page.goto(fx.kiosk.url, { waitUntil: 'load' });
     await follow(page, page.getByRole('link', { name: 'Read our careers programme' }));
-    assert.equal(page.url(), new URL('site/index.html', kiosk.url).href);
+    assert.equal(page.url(), new URL('site/index.html', fx.kiosk.url).href);
   } finally {
     await closePage(page);
   }
-  const crawl = await crawlSite(browser, new URL('site/', kiosk.url).href);
+  const crawl = await crawlSite(fx.browser, new URL('site/', fx.kiosk.url).href);
   assert.ok(crawl.pages.length >= 15, `only ${crawl.pages.length} pages reached under /site/`);
   const broken = crawl.broken.map((b) => `${b.from}: "${b.href}" answered ${b.status}`);
   assert.deepEqual(broken, [], `broken links under /site/:\n  ${broken.join('\n  ')}`);
@@ -316,9 +295,9 @@ test('the careers programme opens inside the kiosk and every page of it loads', 
 });
 
 test('the kiosk works with script turned off', { timeout: 120_000 }, async () => {
-  const page = await newPage(browser, VIEWPORTS.desktop, { javaScriptEnabled: false });
+  const page = await newPage(fx.browser, VIEWPORTS.desktop, { javaScriptEnabled: false });
   try {
-    await page.goto(new URL('queue', kiosk.url).href, { waitUntil: 'load' });
+    await page.goto(new URL('queue', fx.kiosk.url).href, { waitUntil: 'load' });
     await page.getByLabel('First name').fill('Noor');
     await page.getByLabel('Tutor group').fill('8A');
     await submit(page, 'Join the queue');
@@ -338,7 +317,7 @@ test('an idle screen goes back to the start, but not while someone is typing', {
   const idleSeconds = 10;
   const dir = makeTempDir('signpost-kiosk-idle-');
   let idleKiosk;
-  const page = await newPage(browser);
+  const page = await newPage(fx.browser);
   try {
     const configDir = path.join(dir, 'config');
     mkdirSync(configDir);
@@ -349,7 +328,7 @@ test('an idle screen goes back to the start, but not while someone is typing', {
     );
     assert.notEqual(quick, settings, 'kiosk/kiosk.toml has no idle_timeout_seconds line');
     writeFileSync(path.join(configDir, 'kiosk.toml'), quick);
-    idleKiosk = await startKiosk({ workDir: dir, siteDir, configDir });
+    idleKiosk = await startKiosk({ workDir: dir, siteDir: fx.siteDir, configDir });
 
     await page.clock.install();
     await page.goto(new URL('queue', idleKiosk.url).href, { waitUntil: 'load' });
