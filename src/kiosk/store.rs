@@ -1060,6 +1060,21 @@ mod tests {
         (dir, s)
     }
 
+    /// A quick check with no answers recorded, as the store sees it.
+    fn triage(year: u8, rag: Rag, minutes: u16, form_id: Option<&str>) -> NewTriage {
+        NewTriage {
+            year: YearGroup::new(year).unwrap(),
+            extra_support: rag == Rag::Red,
+            score: 0,
+            max_score: 2,
+            rag,
+            minutes,
+            options: vec![],
+            answers: vec![],
+            form_id: form_id.map(str::to_string),
+        }
+    }
+
     fn booking(day: Date, start: &str, minutes: u16, form_id: Option<&str>) -> NewBooking {
         NewBooking {
             slot: Slot {
@@ -1160,17 +1175,7 @@ mod tests {
     fn the_same_check_or_queue_form_is_stored_once() {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
-        let t = NewTriage {
-            year: YearGroup::new(10).unwrap(),
-            extra_support: true,
-            score: 0,
-            max_score: 2,
-            rag: Rag::Red,
-            minutes: 60,
-            options: vec![],
-            answers: vec![],
-            form_id: Some("form-a".into()),
-        };
+        let t = triage(10, Rag::Red, 60, Some("form-a"));
         let Sent::New(first) = db.save_triage(&t, NOW).unwrap() else {
             panic!("first copy must be stored")
         };
@@ -1304,17 +1309,7 @@ mod tests {
     fn purge_keeps_booked_triage() {
         let (_d, s) = store();
         let mut db = s.open().unwrap();
-        let t = NewTriage {
-            year: YearGroup::new(11).unwrap(),
-            extra_support: false,
-            score: 1,
-            max_score: 2,
-            rag: Rag::Amber,
-            minutes: 30,
-            options: vec![],
-            answers: vec![],
-            form_id: None,
-        };
+        let t = triage(11, Rag::Amber, 30, None);
         let old = datetime!(2024-01-01 09:00);
         let kept = db.save_triage(&t, old).unwrap().into_inner();
         let dropped = db.save_triage(&t, old).unwrap().into_inner();
