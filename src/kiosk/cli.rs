@@ -8,6 +8,7 @@ use time::Date;
 use super::backup::{restore, BackupError};
 use super::config::{Config, ConfigError};
 use super::domain::{iso_date, long_date, parse_iso_date, weekday_name, ClockTime};
+use super::staff::accounts::{self, StaffAction, StaffCliError};
 use super::store::{Store, StoreError};
 use super::Clock;
 
@@ -24,6 +25,12 @@ pub enum KioskAction {
     Backup {
         /// The file to create, e.g. kiosk-2026-12-01.db (it must not exist yet).
         to: PathBuf,
+    },
+    /// Manage staff accounts (add, reset, remove, list).
+    Staff {
+        /// What to do.
+        #[command(subcommand)]
+        action: StaffAction,
     },
     /// Put a backup back as the database, after checking it; the database it replaces is kept
     /// beside it. Stop the kiosk first.
@@ -69,6 +76,9 @@ pub enum CliError {
     /// The config is wrong.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A staff account command failed.
+    #[error(transparent)]
+    Staff(#[from] StaffCliError),
     /// A restore failed.
     #[error(transparent)]
     Restore(#[from] BackupError),
@@ -102,6 +112,15 @@ pub fn run_action(
             Store::init(db)?.open()?.backup_to(&to)?;
             println!("Backed up {} to {}.", db.display(), to.display());
             return Ok(());
+        }
+        KioskAction::Staff { action } => {
+            let store = Store::init(db)?;
+            return Ok(accounts::run(
+                action,
+                &store,
+                now,
+                accounts::read_new_password,
+            )?);
         }
         KioskAction::Availability { action } => action,
     };

@@ -40,6 +40,10 @@ pub struct KioskSettings {
     /// Seconds without input before the screen returns to the start.
     #[serde(default = "default_idle")]
     pub idle_timeout_seconds: u32,
+    /// Minutes without use after which a member of staff is signed out (the staff screens also
+    /// return to the start after this long, which signs them out).
+    #[serde(default = "default_staff_idle")]
+    pub staff_idle_minutes: u32,
     /// How many days, counting today, a student may book ahead.
     #[serde(default = "default_days_ahead")]
     pub booking_days_ahead: u16,
@@ -92,6 +96,9 @@ fn default_backup_folder() -> PathBuf {
 
 fn default_idle() -> u32 {
     60
+}
+fn default_staff_idle() -> u32 {
+    20
 }
 fn default_days_ahead() -> u16 {
     14
@@ -549,6 +556,7 @@ pub fn parse_kiosk(file: &str, src: &str) -> Result<KioskSettings, ConfigError> 
         return Err(c.fail("school_name", "school_name", "must not be empty"));
     }
     c.range("idle_timeout_seconds", k.idle_timeout_seconds, 1, 3600)?;
+    c.range("staff_idle_minutes", k.staff_idle_minutes, 1, 240)?;
     c.range("booking_days_ahead", k.booking_days_ahead.into(), 1, 90)?;
     c.range("slot_step_minutes", k.slot_step_minutes.into(), 5, 120)?;
     c.range("retention_days", k.retention_days.into(), 30, 3650)?;

@@ -21,6 +21,8 @@ pub const MAX_HEADERS: usize = 64;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Most fields parsed from one form or query string.
 pub const MAX_FIELDS: usize = 200;
+/// Name of the cookie holding a signed-in member of staff's session token.
+pub const STAFF_COOKIE: &str = "signpost_staff";
 /// Name of the cookie holding the per-browser CSRF token.
 pub const CSRF_COOKIE: &str = "signpost_csrf";
 /// Name of the hidden form field carrying the same token.
@@ -145,8 +147,12 @@ pub struct Request {
     pub form: Form,
     /// The CSRF cookie, if the browser sent a well-formed one.
     pub csrf_cookie: Option<String>,
+    /// The staff session cookie, if the browser sent a well-formed one.
+    pub staff_cookie: Option<String>,
     /// The `Content-Type` header, lower-cased.
     pub content_type: String,
+    /// The client's address (set by the server; sign-in throttling counts failures by it).
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Request {
@@ -170,21 +176,25 @@ impl Request {
         } else {
             Form::default()
         };
-        let csrf_cookie = headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .flat_map(|(_, v)| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(n, _)| *n == CSRF_COOKIE)
-            .map(|(_, v)| v.to_string())
-            .filter(|v| is_token(v));
+        let cookie = |name: &str| {
+            headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+                .flat_map(|(_, v)| v.split(';'))
+                .filter_map(|c| c.trim().split_once('='))
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+                .filter(|v| is_token(v))
+        };
         Request {
             method,
             path: path.to_string(),
             query: Form::parse(query.as_bytes()),
             form,
-            csrf_cookie,
+            csrf_cookie: cookie(CSRF_COOKIE),
+            staff_cookie: cookie(STAFF_COOKIE),
             content_type,
+            client: None,
         }
     }
 
@@ -216,6 +226,17 @@ pub fn new_csrf_token() -> String {
 /// The `Set-Cookie` value for a CSRF token: not readable by scripts, never sent cross-site.
 pub fn csrf_set_cookie(token: &str) -> String {
     format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")
+}
+
+/// The `Set-Cookie` value for a staff session: not readable by scripts, never sent cross-site,
+/// and gone when the browser closes.
+pub fn staff_set_cookie(token: &str) -> String {
+    format!("{STAFF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict")
+}
+
+/// The `Set-Cookie` value that clears the staff session cookie.
+pub fn staff_clear_cookie() -> String {
+    format!("{STAFF_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
 /// A response body.

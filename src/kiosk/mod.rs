@@ -9,12 +9,14 @@
 
 pub mod backup;
 pub mod config;
+pub mod ctx;
 pub mod domain;
 pub mod http;
 pub mod receipts;
 pub mod routes;
 pub mod schedule;
 pub mod site_files;
+pub mod staff;
 pub mod store;
 pub mod student;
 pub mod triage;
@@ -31,7 +33,7 @@ use std::thread::JoinHandle;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use config::{Config, ConfigError};
-use routes::App;
+use ctx::App;
 use store::{Store, StoreError};
 use views::{ViewError, Views};
 

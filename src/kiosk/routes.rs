@@ -6,25 +6,22 @@
 //! that every POST is CSRF-checked and every staff route is guarded.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 
-use serde::Serialize;
-use time::PrimitiveDateTime;
-
-use super::config::Config;
+use super::ctx::{status_words, unsaved_page, App, Ctx, HandlerError, UNSAVED};
 use super::http::{self, Method, Request, Response};
-use super::receipts::Receipts;
-use super::store::{Db, Store, StoreError};
-use super::views::{Common, ViewError, Views, CSS, JS};
-use super::{site_files, student, Clock};
+use super::staff::{self, Role};
+use super::store::Db;
+use super::views::{CSS, JS};
+use super::{site_files, student};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone at the kiosk; no sign-in.
     Student,
-    /// Careers staff, once signed in (the staff side is not built yet, so these are refused).
-    Staff,
+    /// Careers staff signed in with at least this role; anyone else is sent to sign in (or
+    /// refused with 403 if signed in with a lesser role).
+    Staff(Role),
 }
 
 /// How a route's path is matched.
@@ -71,6 +68,8 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 }
 
 use Access::Student;
+/// Any signed-in member of staff.
+const STAFF: Access = Access::Staff(Role::Tutor);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -113,172 +112,11 @@ pub const ROUTES: &[Route] = &[
     route(Get, Exact("/assets/kiosk.js"), Student, js),
     route(Get, Exact("/site"), Student, site_index),
     route(Get, Prefix("/site/"), Student, site_file),
+    route(Get, Exact("/staff"), Student, staff::auth::sign_in_form),
+    route(Post, Exact("/staff"), Student, staff::auth::sign_in),
+    route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
+    route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
 ];
-
-/// Everything the handlers share, built once at start.
-pub struct App {
-    /// Settings and questionnaire.
-    pub config: Config,
-    /// Templates.
-    pub views: Views,
-    /// The database file (each worker has its own connection).
-    pub store: Store,
-    /// The built careers site served under `/site/`.
-    pub site_dir: PathBuf,
-    /// Today's date and time.
-    pub clock: Clock,
-    /// What each browser may see again after sending a form.
-    pub receipts: Receipts,
-}
-
-/// Where a form that could not be stored leads (Post/Redirect/Get, like every other form).
-const UNSAVED: &str = "/unsaved";
-
-/// What a handler gets: the app, this worker's database connection, this browser's CSRF token.
-pub struct Ctx<'a> {
-    /// Shared state.
-    pub app: &'a App,
-    db: &'a mut Option<Db>,
-    /// The token for hidden fields.
-    pub csrf: &'a str,
-    /// The time the request arrived (local school time).
-    pub now: PrimitiveDateTime,
-}
-
-/// Why a handler could not produce its page.
-#[derive(Debug, thiserror::Error)]
-pub enum HandlerError {
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// A template failed.
-    #[error(transparent)]
-    View(#[from] ViewError),
-    /// Nothing here.
-    #[error("not found")]
-    NotFound,
-    /// The page showed one student's result and has closed for privacy (see
-    /// [`receipts`](super::receipts)).
-    #[error("closed")]
-    Closed,
-    /// The request makes no sense (a tampered form); the message is for the student.
-    #[error("bad request: {0}")]
-    BadRequest(String),
-}
-
-impl Ctx<'_> {
-    /// This worker's database connection, opened on first use (and again after a failure).
-    pub fn db(&mut self) -> Result<&mut Db, HandlerError> {
-        if self.db.is_none() {
-            *self.db = Some(self.app.store.open()?);
-        }
-        match self.db.as_mut() {
-            Some(db) => Ok(db),
-            None => Err(HandlerError::NotFound),
-        }
-    }
-
-    fn common(&self, idle: bool) -> Common<'_> {
-        Common {
-            school_name: &self.app.config.kiosk.school_name,
-            idle_seconds: if idle {
-                self.app.config.kiosk.idle_timeout_seconds
-            } else {
-                0
-            },
-            csrf: self.csrf,
-        }
-    }
-
-    /// Renders a page that returns to the start after the idle timeout.
-    pub fn page<T: Serialize>(
-        &self,
-        status: u16,
-        template: &str,
-        title: &str,
-        data: &T,
-    ) -> Result<Response, HandlerError> {
-        let html = self
-            .app
-            .views
-            .page(template, title, &self.common(true), data)?;
-        Ok(Response::html(status, html))
-    }
-
-    /// Renders the start page (no idle refresh: it is where the refresh leads).
-    pub fn start_page<T: Serialize>(
-        &self,
-        template: &str,
-        data: &T,
-    ) -> Result<Response, HandlerError> {
-        let html = self
-            .app
-            .views
-            .page(template, "Welcome", &self.common(false), data)?;
-        Ok(Response::html(200, html))
-    }
-
-    /// What a page about one student shows once it has closed: nothing about them.
-    pub fn closed_page(&self) -> Response {
-        self.error_page(
-            410,
-            "This page has closed",
-            "To keep your details private, this page can only be seen straight after you send \
-             the form. Please start again.",
-        )
-    }
-
-    /// A friendly error page.
-    pub fn error_page(&self, status: u16, heading: &str, message: &str) -> Response {
-        #[derive(Serialize)]
-        struct E<'a> {
-            heading: &'a str,
-            message: &'a str,
-        }
-        match self.page(status, "error.html", heading, &E { heading, message }) {
-            Ok(r) => r,
-            Err(_) => Response::text(status, &format!("{heading}\n\n{message}\n")),
-        }
-    }
-}
-
-/// The error page for a status, in words a student understands.
-fn status_words(status: u16) -> (&'static str, &'static str) {
-    match status {
-        400 => (
-            "Something went wrong",
-            "That page did not make sense to the kiosk. Please start again.",
-        ),
-        403 => (
-            "This page has expired",
-            "For your safety, forms only work from this kiosk screen. Please start again.",
-        ),
-        404 => (
-            "Page not found",
-            "There is nothing at this address. Use the button below to go back to the start.",
-        ),
-        405 => (
-            "Something went wrong",
-            "That page cannot be used this way. Please start again.",
-        ),
-        413 => (
-            "That was too much to send",
-            "What you entered is too long for the kiosk. Please start again with shorter answers.",
-        ),
-        408 => (
-            "That took too long",
-            "The kiosk waited too long for your answers. Please start again.",
-        ),
-        414 | 431 => (
-            "Something went wrong",
-            "The address was too long for the kiosk. Please start again.",
-        ),
-        _ => (
-            "Sorry, something went wrong",
-            "The kiosk had a problem and nothing was saved. Please try again, or ask in the careers room.",
-        ),
-    }
-}
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.
 pub fn dispatch(app: &App, db: &mut Option<Db>, req: &Request) -> Response {
@@ -293,8 +131,14 @@ fn dispatch_in(table: &[Route], app: &App, db: &mut Option<Db>, req: &Request) -
         db,
         csrf: &csrf,
         now: app.clock.now(),
+        staff: None,
     };
+    let signed_out = staff::auth::resolve(&mut ctx, req);
     let mut resp = route_request(table, &mut ctx, req);
+    if signed_out {
+        resp.headers
+            .push(("Set-Cookie".into(), http::staff_clear_cookie()));
+    }
     if fresh {
         resp.headers
             .push(("Set-Cookie".into(), http::csrf_set_cookie(&csrf)));
@@ -310,6 +154,7 @@ pub fn status_page(app: &App, status: u16) -> Response {
         db: &mut none,
         csrf: "",
         now: app.clock.now(),
+        staff: None,
     };
     let (heading, message) = status_words(status);
     ctx.error_page(status, heading, message)
@@ -340,12 +185,18 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
         }
         return resp;
     };
-    if route.access == Access::Staff && !staff_signed_in(req) {
-        return ctx.error_page(
-            403,
-            "Staff only",
-            "This page is for careers staff. Please go back to the start.",
-        );
+    if let Access::Staff(least) = route.access {
+        match &ctx.staff {
+            None => return Response::see_other(staff::auth::SIGN_IN),
+            Some(s) if s.role < least => {
+                return ctx.error_page(
+                    403,
+                    "Not for your role",
+                    "Your account cannot open this page. Ask the careers leader if you need it.",
+                )
+            }
+            Some(_) => {}
+        }
     }
     if route.method == Post && !req.csrf_ok() {
         let (h, m) = status_words(403);
@@ -360,6 +211,11 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
             ctx.error_page(404, h, m)
         }
         Ok(Err(HandlerError::Closed)) => ctx.closed_page(),
+        Ok(Err(HandlerError::Forbidden)) => ctx.error_page(
+            403,
+            "Not one of your students",
+            "You can see the records of students in your own tutor groups only.",
+        ),
         Ok(Err(HandlerError::BadRequest(msg))) => ctx.error_page(400, "Something went wrong", &msg),
         Ok(Err(HandlerError::Store(e))) if e.is_unwritable() => {
             eprintln!(
@@ -398,24 +254,8 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
     }
 }
 
-/// The page for a form that could not be stored: the student must not think they are booked.
-fn unsaved_page(ctx: &Ctx<'_>) -> Response {
-    ctx.error_page(
-        503,
-        "Nothing was saved",
-        "The kiosk cannot save anything just now, so your details were not stored and you are \
-         not booked in or in the queue. Please tell a member of staff in the careers room, or \
-         try again later.",
-    )
-}
-
 fn unsaved(ctx: &mut Ctx<'_>, _: &Request) -> Result<Response, HandlerError> {
     Ok(unsaved_page(ctx))
-}
-
-/// Whether the request comes from signed-in staff. There is no staff sign-in yet, so no one is.
-fn staff_signed_in(_req: &Request) -> bool {
-    false
 }
 
 fn css(_: &mut Ctx<'_>, _: &Request) -> Result<Response, HandlerError> {
@@ -453,6 +293,10 @@ fn site_file(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError>
 mod tests {
     use super::*;
     use crate::kiosk::config::Config;
+    use crate::kiosk::receipts::Receipts;
+    use crate::kiosk::store::Store;
+    use crate::kiosk::views::Views;
+    use crate::kiosk::Clock;
 
     fn app(dir: &std::path::Path) -> App {
         App {
@@ -466,14 +310,45 @@ mod tests {
     }
 
     fn request(method: Method, path: &str, cookie: Option<&str>, body: &str) -> Request {
+        staff_request(method, path, cookie, None, body)
+    }
+
+    fn staff_request(
+        method: Method,
+        path: &str,
+        csrf: Option<&str>,
+        session: Option<&str>,
+        body: &str,
+    ) -> Request {
         let mut headers = vec![(
             "Content-Type".to_string(),
             "application/x-www-form-urlencoded".to_string(),
         )];
-        if let Some(c) = cookie {
-            headers.push(("Cookie".into(), format!("{}={c}", http::CSRF_COOKIE)));
+        let mut cookies = Vec::new();
+        if let Some(c) = csrf {
+            cookies.push(format!("{}={c}", http::CSRF_COOKIE));
+        }
+        if let Some(s) = session {
+            cookies.push(format!("{}={s}", http::STAFF_COOKIE));
+        }
+        if !cookies.is_empty() {
+            headers.push(("Cookie".into(), cookies.join("; ")));
         }
         Request::new(method, path, &headers, body.as_bytes())
+    }
+
+    /// Signs a member of staff in directly in the database and returns the session token.
+    fn session_for(app: &App, role: Role) -> String {
+        let mut db = app.store.open().unwrap();
+        let now = app.clock.now();
+        let name = format!("{role} one");
+        let id = match db.staff_for_sign_in(&name).unwrap() {
+            Some((a, _)) => a.id,
+            None => db
+                .add_staff(&name, role, &["10A".into()], "unused", now)
+                .unwrap(),
+        };
+        db.start_session(id, now).unwrap()
     }
 
     /// Picks a concrete path a route answers.
@@ -490,7 +365,12 @@ mod tests {
         let app = app(dir.path());
         let mut db = None;
         let token = "0123456789abcdef0123456789abcdef";
-        for r in ROUTES.iter().filter(|r| r.method == Post) {
+        // Staff routes send a browser without a session to sign in first; the staff guard test
+        // checks their tokens once signed in.
+        for r in ROUTES
+            .iter()
+            .filter(|r| r.method == Post && r.access == Student)
+        {
             let path = sample_path(r);
             let no_cookie = request(Post, path, None, &format!("csrf={token}"));
             assert_eq!(dispatch(&app, &mut db, &no_cookie).status, 403, "{path}");
@@ -506,11 +386,6 @@ mod tests {
         }
     }
 
-    /// Whether staff sign-in exists. Until it does the table must hold no staff route; once it
-    /// does, the walk below must find some, so neither state lets the guard test pass on an
-    /// empty list.
-    const STAFF_SIGN_IN_BUILT: bool = false;
-
     #[test]
     fn every_staff_route_is_guarded() {
         let dir = tempfile::tempdir().unwrap();
@@ -519,36 +394,62 @@ mod tests {
         let token = "0123456789abcdef0123456789abcdef";
         let staff: Vec<&Route> = ROUTES
             .iter()
-            .filter(|r| r.access == Access::Staff)
+            .filter(|r| matches!(r.access, Access::Staff(_)))
             .collect();
-        if STAFF_SIGN_IN_BUILT {
-            assert!(!staff.is_empty(), "the staff side has no routes in ROUTES");
-        } else {
+        assert!(
+            staff.len() >= 2,
+            "the walk found only {} staff routes",
+            staff.len()
+        );
+        let tutor = session_for(&app, Role::Tutor);
+        let leader = session_for(&app, Role::Leader);
+        for r in staff {
+            let path = sample_path(r);
+            let body = format!("csrf={token}");
+            // No session: sent to sign in, whatever the method.
+            let resp = dispatch(&app, &mut db, &request(r.method, path, Some(token), &body));
+            assert_eq!(resp.status, 303, "{path}");
             assert!(
-                staff.is_empty(),
-                "staff routes exist before staff sign-in: {:?}",
-                staff.iter().map(|r| sample_path(r)).collect::<Vec<_>>()
+                resp.headers
+                    .iter()
+                    .any(|(n, v)| n == "Location" && v == staff::auth::SIGN_IN),
+                "{path}"
             );
+            // A session that has ended counts as none.
+            let ended = "ffffffffffffffffffffffffffffffff";
+            let req = staff_request(r.method, path, Some(token), Some(ended), &body);
+            assert_eq!(dispatch(&app, &mut db, &req).status, 303, "{path}");
+            // A role below the route's least role: refused.
+            if let Access::Staff(least) = r.access {
+                if least > Role::Tutor {
+                    let req = staff_request(r.method, path, Some(token), Some(&tutor), &body);
+                    assert_eq!(dispatch(&app, &mut db, &req).status, 403, "{path}");
+                }
+            }
+            // Signed in, but a POST without the right CSRF token: refused.
+            if r.method == Post {
+                let wrong = "csrf=ffffffffffffffffffffffffffffffff";
+                let req = staff_request(Post, path, Some(token), Some(&leader), wrong);
+                assert_eq!(dispatch(&app, &mut db, &req).status, 403, "{path}");
+            }
         }
-        // The guard itself, on a table that has staff routes of both methods.
-        let table = [
-            route(Get, Exact("/staff/today"), Access::Staff, student::start),
-            route(Post, Exact("/staff/today"), Access::Staff, student::start),
-        ];
-        let walks = staff
+    }
+
+    #[test]
+    fn the_start_page_signs_staff_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let mut db = None;
+        let s = session_for(&app, Role::Adviser);
+        let today = staff_request(Get, "/staff/today", None, Some(&s), "");
+        assert_eq!(dispatch(&app, &mut db, &today).status, 200);
+        let start = dispatch(&app, &mut db, &staff_request(Get, "/", None, Some(&s), ""));
+        assert_eq!(start.status, 200);
+        assert!(start
+            .headers
             .iter()
-            .map(|r| (ROUTES, *r))
-            .chain(table.iter().map(|r| (&table[..], r)));
-        for (within, r) in walks {
-            let req = request(
-                r.method,
-                sample_path(r),
-                Some(token),
-                &format!("csrf={token}"),
-            );
-            let resp = dispatch_in(within, &app, &mut db, &req);
-            assert_eq!(resp.status, 403, "{}", sample_path(r));
-        }
+            .any(|(n, v)| n == "Set-Cookie" && v.starts_with("signpost_staff=;")));
+        assert_eq!(dispatch(&app, &mut db, &today).status, 303);
     }
 
     /// A request that shows each GET route working, and the status it must give: the result
@@ -561,6 +462,7 @@ mod tests {
                 p @ ("/triage/result" | "/book/done" | "/book/cancel/done" | "/queue/ticket"),
             ) => (p, 410),
             Exact("/site") => ("/site", 303),
+            Exact(p) if p.starts_with("/staff/") => (p, 303),
             Exact(UNSAVED) => (UNSAVED, 503),
             _ => (sample_path(r), 200),
         }

@@ -23,8 +23,9 @@ use std::time::Duration;
 
 use tiny_http::{BodyProblem, Limits};
 
+use super::ctx::App;
 use super::http::{self, Head, Request};
-use super::routes::{self, App};
+use super::routes;
 use super::store::Db;
 
 /// How long a worker waits for a request before checking for shutdown.
@@ -149,7 +150,8 @@ fn serve(app: &App, db: &mut Option<Db>, mut rq: tiny_http::Request) {
     // Already in memory (at most MAX_BODY bytes): reading cannot block or fail.
     let mut body = Vec::new();
     let _ = rq.as_reader().read_to_end(&mut body);
-    let req = Request::new(method, &target, &headers, &body);
+    let mut req = Request::new(method, &target, &headers, &body);
+    req.client = rq.remote_addr().map(|a| a.ip());
     let resp = routes::dispatch(app, db, &req);
     let _ = rq.respond(resp.into_tiny());
 }

@@ -14,11 +14,11 @@ use std::time::{Duration as StdDuration, Instant};
 use serde::Serialize;
 use time::Duration;
 
+use super::ctx::{Ctx, HandlerError};
 use super::domain::{long_date, BookingRef, ClockTime, Consideration, Slot, YearGroup};
 use super::http::{is_token, Form, Request, Response, CSRF_FIELD};
 use super::receipts::{Book, Outcome};
-use super::routes::{Ctx, HandlerError};
-use super::schedule::{free_slots, weekly_for, Window};
+use super::schedule::free_slots;
 use super::store::{BookError, Booking, NewBooking, NewTriage, Sent, TriageSummary};
 use super::triage::{assess, Answers};
 
@@ -621,19 +621,8 @@ fn open_slots(
     let step = k.slot_step_minutes;
     let now = ctx.now;
     let db = ctx.db()?;
-    let extra = db.availability_between(today, last)?;
+    let days = db.open_windows(&pattern, today, last)?;
     let booked = db.booked_between(today, last)?;
-    let mut days = Vec::new();
-    let mut day = today;
-    while day <= last {
-        let mut windows = weekly_for(&pattern, day);
-        windows.extend(extra.iter().filter(|r| r.day == day).map(|r| r.window));
-        days.push((day, windows));
-        match day.next_day() {
-            Some(d) => day = d,
-            None => break,
-        }
-    }
     Ok(free_slots(&days, &booked, minutes, step, now))
 }
 
@@ -824,7 +813,6 @@ pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
         );
         return Ok(redirect_to_draft(ctx, &path, form, errors));
     }
-    let weekly: Vec<Window> = weekly_for(&ctx.app.config.kiosk.availability, slot.day);
     let request = NewBooking {
         slot,
         first_name,
@@ -837,7 +825,10 @@ pub fn book_submit(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
     let app = ctx.app;
     let mut book = app.receipts.lock();
     let form_id = request.form_id.as_deref();
-    match ctx.db()?.book(&request, &weekly, now) {
+    match ctx
+        .db()?
+        .book(&request, &app.config.kiosk.availability, now)
+    {
         Ok(Sent::New(b)) => Ok(redirect_to_receipt(
             ctx,
             &mut book,

@@ -9,6 +9,8 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::staff::Session;
+
 /// Every template, by name, with its built-in text.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../kiosk/templates/base.html")),
@@ -68,6 +70,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "error.html",
         include_str!("../../kiosk/templates/error.html"),
     ),
+    (
+        "staff_nav.html",
+        include_str!("../../kiosk/templates/staff_nav.html"),
+    ),
+    (
+        "staff_sign_in.html",
+        include_str!("../../kiosk/templates/staff_sign_in.html"),
+    ),
+    (
+        "staff_home.html",
+        include_str!("../../kiosk/templates/staff_home.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.
@@ -100,6 +114,8 @@ pub struct Common<'a> {
     pub idle_seconds: u32,
     /// This browser's CSRF token, for the hidden field of every form.
     pub csrf: &'a str,
+    /// The member of staff signed in, for the staff header (none on student pages).
+    pub staff: Option<&'a Session>,
 }
 
 /// The loaded templates.
@@ -142,6 +158,7 @@ impl Views {
         ctx.insert("school_name", common.school_name);
         ctx.insert("idle_seconds", &common.idle_seconds);
         ctx.insert("csrf", common.csrf);
+        ctx.insert("staff", &common.staff);
         self.tera
             .render(name, &ctx)
             .map_err(|e| ViewError::Template(format!("{name}: {}", crate::error_chain(&e))))
@@ -159,6 +176,7 @@ mod tests {
             school_name: "<b>School</b>",
             idle_seconds: 60,
             csrf: "t",
+            staff: None,
         };
         let html = v
             .page(
@@ -190,6 +208,7 @@ mod tests {
             school_name: "S",
             idle_seconds: 60,
             csrf: "t",
+            staff: None,
         };
         let html = v
             .page(

@@ -493,6 +493,38 @@ export function addAvailability(workDir, { date = tomorrow(), from = '09:00', to
   }
 }
 
+/** The password every staff account made by `addStaff` has. */
+export const STAFF_PASSWORD = 'correct horse battery';
+
+/**
+ * Adds a staff account to the kiosk database in `workDir` with `signpost kiosk staff add`, the
+ * password given on standard input as a script would. `groups` is for tutors, e.g. ['10A'].
+ */
+export function addStaff(workDir, { name, role, groups = [] }) {
+  requireBinary();
+  const db = path.join(workDir, 'kiosk.db');
+  const args = ['kiosk', 'staff', 'add', name, '--role', role, '--db', db];
+  if (groups.length) args.push('--groups', groups.join(','));
+  const result = spawnSync(SIGNPOST_BIN, args, {
+    cwd: workDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    input: `${STAFF_PASSWORD}\n${STAFF_PASSWORD}\n`,
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`signpost kiosk staff add failed (${result.status}):\n${result.stdout}${result.stderr}`);
+  }
+}
+
+/** Signs in at /staff by the form's labels, as a member of staff would, and waits for Today. */
+export async function signIn(page, kioskUrl, name) {
+  await page.goto(new URL('/staff', kioskUrl).href);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(STAFF_PASSWORD);
+  await submit(page, 'Sign in');
+}
+
 /**
  * Clicks `locator` and waits until the page it leads to has loaded. Waiting for the 'load' state
  * alone would return at once on the page already shown, so this first waits for the main frame

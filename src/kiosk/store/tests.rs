@@ -1,0 +1,277 @@
+use super::*;
+use crate::kiosk::config::{DayName, WeeklyWindow};
+use crate::kiosk::domain::ClockTime;
+use crate::kiosk::domain::{Rag, Slot, YearGroup};
+use time::macros::datetime;
+use time::Date;
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::init(&dir.path().join("k.db")).unwrap();
+    (dir, s)
+}
+
+/// A quick check with no answers recorded, as the store sees it.
+fn triage(year: u8, rag: Rag, minutes: u16, form_id: Option<&str>) -> NewTriage {
+    NewTriage {
+        year: YearGroup::new(year).unwrap(),
+        extra_support: rag == Rag::Red,
+        score: 0,
+        max_score: 2,
+        rag,
+        minutes,
+        options: vec![],
+        answers: vec![],
+        form_id: form_id.map(str::to_string),
+    }
+}
+
+fn booking(day: Date, start: &str, minutes: u16, form_id: Option<&str>) -> NewBooking {
+    NewBooking {
+        slot: Slot {
+            day,
+            start: start.parse().unwrap(),
+            minutes,
+        },
+        first_name: "Ada".into(),
+        surname: "Lovelace".into(),
+        tutor_group: "10X".into(),
+        triage_token: None,
+        form_id: form_id.map(str::to_string),
+    }
+}
+
+const NOW: PrimitiveDateTime = datetime!(2026-12-01 08:00);
+/// Tuesday mornings (2026-12-01 is a Tuesday).
+fn morning() -> [WeeklyWindow; 1] {
+    [WeeklyWindow {
+        day: DayName::Tuesday,
+        from: ClockTime::from_minutes(9 * 60).unwrap(),
+        to: ClockTime::from_minutes(12 * 60).unwrap(),
+    }]
+}
+
+#[test]
+fn migrations_are_recorded_and_rerun_safely() {
+    let (dir, s) = store();
+    assert_eq!(s.open().unwrap().schema_version().unwrap(), SCHEMA_VERSION);
+    let s2 = Store::init(&dir.path().join("k.db")).unwrap();
+    assert_eq!(s2.open().unwrap().schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("k.db");
+    std::fs::write(&p, vec![b'x'; 8192]).unwrap();
+    let e = Store::init(&p).unwrap_err();
+    assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");
+}
+
+#[test]
+fn overlapping_bookings_are_refused() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    db.book(&booking(day, "09:00", 60, None), &morning(), NOW)
+        .unwrap();
+    assert!(matches!(
+        db.book(&booking(day, "09:30", 30, None), &morning(), NOW),
+        Err(BookError::Taken)
+    ));
+    assert!(matches!(
+        db.book(&booking(day, "08:40", 30, None), &morning(), NOW),
+        Err(BookError::Unavailable)
+    ));
+    assert!(matches!(
+        db.book(&booking(day, "11:40", 30, None), &morning(), NOW),
+        Err(BookError::Unavailable)
+    ));
+    db.book(&booking(day, "10:00", 30, None), &morning(), NOW)
+        .unwrap();
+    // In the past.
+    let later = datetime!(2026-12-01 10:45);
+    assert!(matches!(
+        db.book(&booking(day, "10:40", 20, None), &morning(), later),
+        Err(BookError::Unavailable)
+    ));
+}
+
+#[test]
+fn the_same_form_books_once() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    let a = db
+        .book(&booking(day, "09:00", 30, Some("f1")), &morning(), NOW)
+        .unwrap();
+    let b = db
+        .book(&booking(day, "09:00", 30, Some("f1")), &morning(), NOW)
+        .unwrap();
+    let Sent::New(a) = a else {
+        panic!("first copy must book")
+    };
+    assert_eq!(b, Sent::Again(a.clone()));
+    // Cancelled, the same form cannot bring the booking back, even with the slot free.
+    db.cancel(&a.reference, "Lovelace", NOW).unwrap().unwrap();
+    assert!(matches!(
+        db.book(&booking(day, "09:00", 30, Some("f1")), &morning(), NOW),
+        Err(BookError::Withdrawn)
+    ));
+    assert_eq!(db.booking_by_ref(&a.reference).unwrap(), None);
+    let c = db
+        .book(&booking(day, "09:00", 30, Some("f2")), &morning(), NOW)
+        .unwrap()
+        .into_inner();
+    assert_eq!(db.booking_by_ref(&c.reference).unwrap(), Some(c));
+}
+
+#[test]
+fn the_same_check_or_queue_form_is_stored_once() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let t = triage(10, Rag::Red, 60, Some("form-a"));
+    let Sent::New(first) = db.save_triage(&t, NOW).unwrap() else {
+        panic!("first copy must be stored")
+    };
+    assert_eq!(db.save_triage(&t, NOW).unwrap(), Sent::Again(first));
+    let day = NOW.date();
+    let Sent::New((_, place)) = db.join_queue(day, "Ada", "10X", Some("q1"), NOW).unwrap() else {
+        panic!("first copy must join")
+    };
+    assert_eq!(
+        db.join_queue(day, "Ada", "10X", Some("q1"), NOW).unwrap(),
+        Sent::Again((day, place))
+    );
+    assert_eq!(db.queue_waiting(day).unwrap(), 1);
+    let count: i64 = db
+        .conn
+        .query_row("SELECT COUNT(*) FROM triage", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[test]
+fn simulated_faults_refuse_writes_as_sqlite_would_and_clear() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    s.inject_fault(Fault::ReadOnly);
+    let e = db.join_queue(day, "Ada", "10X", None, NOW).unwrap_err();
+    assert!(e.is_unwritable(), "{e}");
+    s.inject_fault(Fault::Full);
+    // The file may not grow: writing fills the free room, then fails.
+    let mut failed = None;
+    for i in 0..5000 {
+        if let Err(e) = db.join_queue(
+            day,
+            &format!("S{i:04}{}", "x".repeat(200)),
+            "10X",
+            None,
+            NOW,
+        ) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let e = failed.expect("the database never filled up");
+    assert!(e.is_unwritable(), "{e}");
+    let before = db.queue_waiting(day).unwrap();
+    s.inject_fault(Fault::None);
+    db.join_queue(day, "Bo", "11Y", None, NOW).unwrap();
+    assert_eq!(db.queue_waiting(day).unwrap(), before + 1);
+    assert!(!StoreError::BadValue("x".into()).is_unwritable());
+}
+
+#[test]
+fn cancel_needs_the_surname_and_frees_the_slot() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    let b = db
+        .book(&booking(day, "09:00", 30, None), &morning(), NOW)
+        .unwrap()
+        .into_inner();
+    assert_eq!(db.cancel(&b.reference, "Babbage", NOW).unwrap(), None);
+    assert!(db
+        .cancel(&b.reference, " lovelace ", NOW)
+        .unwrap()
+        .is_some());
+    assert_eq!(db.cancel(&b.reference, "Lovelace", NOW).unwrap(), None);
+    db.book(&booking(day, "09:00", 30, None), &morning(), NOW)
+        .unwrap();
+}
+
+#[test]
+fn availability_added_for_a_date_is_bookable() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    assert!(matches!(
+        db.book(&booking(day, "14:00", 30, None), &[], NOW),
+        Err(BookError::Unavailable)
+    ));
+    db.add_availability(day, "13:00".parse().unwrap(), "15:00".parse().unwrap(), NOW)
+        .unwrap();
+    db.book(&booking(day, "14:00", 30, None), &[], NOW).unwrap();
+    assert_eq!(db.availability_between(day, day).unwrap().len(), 1);
+    assert_eq!(db.booked_between(day, day).unwrap().len(), 1);
+}
+
+#[test]
+fn queue_numbers_and_places() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    let a = db
+        .join_queue(day, "Ada", "10X", None, NOW)
+        .unwrap()
+        .into_inner()
+        .1;
+    let b = db
+        .join_queue(day, "Bo", "11Y", None, NOW)
+        .unwrap()
+        .into_inner()
+        .1;
+    assert_eq!((a.number, a.ahead), (1, 0));
+    assert_eq!((b.number, b.ahead), (2, 1));
+    assert_eq!(db.queue_waiting(day).unwrap(), 2);
+    assert_eq!(db.queue_place(day, 2).unwrap().unwrap().ahead, 1);
+    assert_eq!(db.queue_place(day, 3).unwrap(), None);
+    // Tomorrow starts again at 1.
+    let next = db
+        .join_queue(day.next_day().unwrap(), "Cy", "9Z", None, NOW)
+        .unwrap()
+        .into_inner()
+        .1;
+    assert_eq!(next.number, 1);
+}
+
+#[test]
+fn backup_makes_a_usable_copy() {
+    let (d, s) = store();
+    let mut db = s.open().unwrap();
+    db.join_queue(NOW.date(), "Ada", "10X", None, NOW).unwrap();
+    let copy = d.path().join("copy.db");
+    db.backup_to(&copy).unwrap();
+    let restored = Store::init(&copy).unwrap().open().unwrap();
+    assert_eq!(restored.queue_waiting(NOW.date()).unwrap(), 1);
+    assert!(db.backup_to(&copy).is_err(), "must not overwrite");
+}
+
+#[test]
+fn purge_keeps_booked_triage() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let t = triage(11, Rag::Amber, 30, None);
+    let old = datetime!(2024-01-01 09:00);
+    let kept = db.save_triage(&t, old).unwrap().into_inner();
+    let dropped = db.save_triage(&t, old).unwrap().into_inner();
+    let mut b = booking(NOW.date(), "09:00", 30, None);
+    b.triage_token = Some(kept.clone());
+    db.book(&b, &morning(), NOW).unwrap();
+    db.join_queue(old.date(), "Old", "7A", None, old).unwrap();
+    assert_eq!(db.purge(NOW.date(), 365).unwrap(), 2);
+    assert!(db.triage_by_token(&kept).unwrap().is_some());
+    assert!(db.triage_by_token(&dropped).unwrap().is_none());
+}

@@ -1,0 +1,124 @@
+//! Quick checks: the triage result and the answers, with their wording at the time.
+
+use rusqlite::{params, OptionalExtension};
+use time::PrimitiveDateTime;
+
+use super::{now_text, Db, Sent, StoreError};
+use crate::kiosk::domain::{random_token, Consideration, Rag, YearGroup};
+
+/// A triage to save: the result and the answers, with their wording at the time.
+#[derive(Debug, Clone)]
+pub struct NewTriage {
+    /// Year group.
+    pub year: YearGroup,
+    /// Extra support asked for.
+    pub extra_support: bool,
+    /// Points scored.
+    pub score: u16,
+    /// Most points possible.
+    pub max_score: u16,
+    /// Result.
+    pub rag: Rag,
+    /// Minutes the result calls for.
+    pub minutes: u16,
+    /// (option id, label, consideration).
+    pub options: Vec<(String, String, Consideration)>,
+    /// (question id, question, answer, score).
+    pub answers: Vec<(String, String, String, u16)>,
+    /// A random id from the form, so the same form sent twice is stored once.
+    pub form_id: Option<String>,
+}
+
+/// What the booking pages need to know about a saved triage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageSummary {
+    /// Row id.
+    pub id: i64,
+    /// Result.
+    pub rag: Rag,
+    /// Session length.
+    pub minutes: u16,
+}
+
+impl Db {
+    /// Saves a completed quick check and returns the random token that stands for it in forms.
+    /// A form id seen before returns the token of the check it stored.
+    pub fn save_triage(
+        &mut self,
+        t: &NewTriage,
+        now: PrimitiveDateTime,
+    ) -> Result<Sent<String>, StoreError> {
+        let token = random_token();
+        let tx = self.write()?;
+        if let Some(form_id) = &t.form_id {
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT token FROM triage WHERE form_id = ?1",
+                    [form_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(earlier) = earlier {
+                return Ok(Sent::Again(earlier));
+            }
+        }
+        tx.execute(
+            "INSERT INTO triage (token, year_group, extra_support, score, max_score, rag, minutes, created_at, form_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                token,
+                t.year.get(),
+                t.extra_support,
+                t.score,
+                t.max_score,
+                t.rag.as_str(),
+                t.minutes,
+                now_text(now),
+                t.form_id
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut opt = tx.prepare(
+                "INSERT INTO triage_option (triage_id, option_id, label, consideration) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (oid, label, c) in &t.options {
+                opt.execute(params![id, oid, label, c.as_str()])?;
+            }
+            let mut ans = tx.prepare(
+                "INSERT INTO triage_answer (triage_id, question_id, question, answer, score) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (qid, q, a, s) in &t.answers {
+                ans.execute(params![id, qid, q, a, s])?;
+            }
+        }
+        tx.commit()?;
+        Ok(Sent::New(token))
+    }
+
+    /// Looks up a triage by the token in a form.
+    pub fn triage_by_token(&self, token: &str) -> Result<Option<TriageSummary>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, rag, minutes FROM triage WHERE token = ?1",
+                [token],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u16>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, rag, minutes)| {
+            Ok(TriageSummary {
+                id,
+                rag: rag.parse().map_err(|_| StoreError::BadValue(rag))?,
+                minutes,
+            })
+        })
+        .transpose()
+    }
+}
