@@ -13,6 +13,7 @@
 //! before the page that confirms it is sent. Other processes (the availability command, a
 //! restore) still wait in the busy handler.
 
+mod audit;
 mod diary;
 mod maintenance;
 mod queue;
@@ -32,6 +33,7 @@ use time::PrimitiveDateTime;
 
 use super::domain::iso_date;
 
+pub use audit::{AuditAction, AuditEntry};
 pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
 pub use maintenance::{check_backup, Counts};
 pub use queue::QueuePlace;
