@@ -1754,7 +1754,7 @@ mod kiosk_http {
     }
 
     #[test]
-    fn the_server_is_rebuilt_when_its_accept_loop_fails() {
+    fn the_server_keeps_serving_when_accept_fails() {
         let k = Kiosk::start();
         let handle = k.handle.as_ref().unwrap();
         let addr = k.addr();
@@ -1766,6 +1766,9 @@ mod kiosk_http {
             );
             assert_eq!(r.status, 200);
         }
-        assert!(handle.rebuilds() >= 1, "the accept loop was not rebuilt");
+        assert!(
+            handle.accept_recoveries() >= 1,
+            "no failed accept was recovered from"
+        );
     }
 }

@@ -194,7 +194,7 @@ impl Handle {
 
     /// How many failed `accept()` calls the server has recovered from (tiny_http waits and
     /// tries again; nothing needs rebuilding).
-    pub fn rebuilds(&self) -> u64 {
+    pub fn accept_recoveries(&self) -> u64 {
         self.shared.accept_errors()
     }
 
