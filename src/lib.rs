@@ -3,8 +3,11 @@
 //!
 //! The site is a one-way pipeline: [`site::load`] reads the folder into a typed [`site::model`],
 //! [`site::check`] finds what is missing, [`site::render`] turns the model into pages in memory and
-//! [`site::output`] writes them atomically. The kiosk lives in [`kiosk`].
+//! [`site::output`] writes them atomically. The kiosk lives in [`kiosk`]. Both take "now" from one
+//! [`clock::Clock`] made at start, and share the school types in [`domain`].
 
+pub mod clock;
+pub mod domain;
 pub mod kiosk;
 pub mod serve;
 pub mod site;

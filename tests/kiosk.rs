@@ -1496,6 +1496,27 @@ mod kiosk_http {
     }
 
     #[test]
+    fn a_time_zone_signpost_does_not_know_stops_the_kiosk_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kiosk");
+        std::fs::create_dir(&config).unwrap();
+        std::fs::write(
+            config.join("kiosk.toml"),
+            "school_name = \"A\"\ntime_zone = \"Europe/Londn\"\n",
+        )
+        .unwrap();
+        let db = dir.path().join("kiosk.db");
+        let (ok, text) = signpost_kiosk(
+            &db,
+            &["--config", config.to_str().unwrap(), "availability", "list"],
+        );
+        assert!(!ok, "{text}");
+        assert!(text.contains("kiosk.toml:2:"), "{text}");
+        assert!(text.contains("time_zone: `Europe/Londn`"), "{text}");
+        assert!(text.contains("\"Europe/London\""), "{text}");
+    }
+
+    #[test]
     fn availability_list_shows_the_usual_week_and_the_dates_added() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("kiosk.db");

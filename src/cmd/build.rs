@@ -45,7 +45,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         zip: args.zip.clone(),
         render: RenderOptions {
             base_url: args.base_url,
-            today: args.on,
+            clock: super::check::clock_on(args.on),
         },
         strict: args.strict,
     };

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use signpost::clock::Clock;
 use signpost::site::check::{self, Finding, Severity};
 use signpost::site::model::Date;
 use signpost::site::{self, RenderOptions, SiteError};
@@ -42,6 +43,12 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
 }
 
+/// The one clock for a run: stopped at the start of `--on DATE`, or the system clock in
+/// Europe/London.
+pub fn clock_on(on: Option<Date>) -> Clock {
+    on.map_or_else(Clock::system, |d| Clock::on_day(d.0))
+}
+
 /// Exit codes: 0 publishable (warnings allowed), 1 errors remain, 2 the site could not be read.
 pub fn run(args: CheckArgs) -> ExitCode {
     if args.list_rules {
@@ -49,7 +56,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let opts = RenderOptions {
-        today: args.on,
+        clock: clock_on(args.on),
         ..RenderOptions::default()
     };
     let built = match site::build_in_memory(&args.site, &opts) {

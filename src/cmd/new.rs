@@ -59,7 +59,7 @@ pub fn run(args: NewArgs) -> ExitCode {
 }
 
 fn all_years() -> Vec<YearGroup> {
-    YearGroup::ALL.filter_map(YearGroup::new).collect()
+    YearGroup::ALL.to_vec()
 }
 
 fn ask_years() -> Result<Vec<YearGroup>, String> {
@@ -121,7 +121,7 @@ pub fn parse_years(text: &str) -> Result<Years, String> {
     }
     list.into_iter()
         .map(|n| {
-            YearGroup::new(n).ok_or_else(|| {
+            YearGroup::new(n).map_err(|_| {
                 format!("Year {n} is not a secondary school year; years run from 7 to 13")
             })
         })
@@ -131,7 +131,7 @@ pub fn parse_years(text: &str) -> Result<Years, String> {
 
 /// "7 to 11", or "7, 9 and 11" when the years are not a run.
 fn range_words(years: &[YearGroup]) -> String {
-    let n: Vec<u8> = years.iter().map(|y| y.number()).collect();
+    let n: Vec<u8> = years.iter().map(|y| y.get()).collect();
     match (n.first(), n.last()) {
         (Some(a), Some(b)) if usize::from(b - a) + 1 == n.len() && a != b => format!("{a} to {b}"),
         _ => signpost::site::render::join_words(&n.iter().map(u8::to_string).collect::<Vec<_>>()),
@@ -140,7 +140,7 @@ fn range_words(years: &[YearGroup]) -> String {
 
 /// The starter's files for these years: its pages are small templates filled in here.
 pub fn starter_files(years: &[YearGroup]) -> Result<Vec<(String, String)>, String> {
-    let numbers: Vec<u8> = years.iter().map(|y| y.number()).collect();
+    let numbers: Vec<u8> = years.iter().map(|y| y.get()).collect();
     let mut ctx = tera::Context::new();
     ctx.insert(
         "years",
@@ -209,7 +209,7 @@ mod tests {
             .unwrap()
             .0
             .iter()
-            .map(|y| y.number())
+            .map(|y| y.get())
             .collect()
     }
 

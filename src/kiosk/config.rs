@@ -12,6 +12,7 @@ use serde::Deserialize;
 use time::Weekday;
 
 use super::domain::{ClockTime, Rag, YearGroup};
+use crate::clock::Zone;
 
 /// The default `kiosk.toml`, used when the config folder has none.
 pub const DEFAULT_KIOSK_TOML: &str = include_str!("../../kiosk/kiosk.toml");
@@ -63,6 +64,15 @@ pub struct KioskSettings {
     /// Automatic daily backups.
     #[serde(default)]
     pub backup: BackupSettings,
+    /// The school's IANA time zone (default Europe/London): the kiosk's clock follows its
+    /// clock changes while it runs.
+    #[serde(default, deserialize_with = "time_zone")]
+    pub time_zone: Zone,
+}
+
+/// Reads `time_zone`, naming the field in the error (the message alone would not).
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Zone, D::Error> {
+    Zone::deserialize(d).map_err(|e| serde::de::Error::custom(format!("time_zone: {e}")))
 }
 
 /// `[backup]` in `kiosk.toml`: a copy of the database each day the kiosk runs, the oldest
@@ -709,6 +719,27 @@ mod tests {
         for y in YearGroup::ALL {
             assert!(c.triage.pathways_for(y).is_some());
         }
+    }
+
+    #[test]
+    fn time_zone_defaults_to_london_and_may_be_set() {
+        let k = parse_kiosk("kiosk.toml", "school_name = \"A\"\n").unwrap();
+        assert_eq!(k.time_zone.name(), "Europe/London");
+        let src = "school_name = \"A\"\ntime_zone = \"Europe/Dublin\"\n";
+        assert_eq!(
+            parse_kiosk("kiosk.toml", src).unwrap().time_zone.name(),
+            "Europe/Dublin"
+        );
+    }
+
+    #[test]
+    fn a_bad_time_zone_names_file_line_field_and_the_fix() {
+        let src = "school_name = \"A\"\n\ntime_zone = \"Europe/Londn\"\n";
+        let e = parse_kiosk("kiosk.toml", src).unwrap_err().to_string();
+        assert!(e.starts_with("kiosk.toml:3:"), "{e}");
+        assert!(e.contains("time_zone"), "{e}");
+        assert!(e.contains("`Europe/Londn`"), "{e}");
+        assert!(e.contains("\"Europe/London\""), "{e}");
     }
 
     #[test]

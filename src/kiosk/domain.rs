@@ -1,5 +1,5 @@
-//! Small domain types shared by the kiosk's rooms, so that a year group, a readiness score or a
-//! booking reference is checked once, where it enters, and never passed around as a bare string.
+//! Small domain types shared by the kiosk's rooms, so that a readiness score or a booking
+//! reference is checked once, where it enters, and never passed around as a bare string.
 
 use std::fmt;
 use std::str::FromStr;
@@ -52,61 +52,8 @@ impl FromStr for Rag {
     }
 }
 
-/// A secondary-school year group, 7 to 13; anything else is refused where it is parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct YearGroup(u8);
-
-impl YearGroup {
-    /// Every year group the kiosk knows, in order, for building the first triage step.
-    pub const ALL: [YearGroup; 7] = [
-        YearGroup(7),
-        YearGroup(8),
-        YearGroup(9),
-        YearGroup(10),
-        YearGroup(11),
-        YearGroup(12),
-        YearGroup(13),
-    ];
-
-    /// Checks the range, so a `YearGroup` is always a real year.
-    pub fn new(year: u8) -> Result<Self, DomainError> {
-        if (7..=13).contains(&year) {
-            Ok(YearGroup(year))
-        } else {
-            Err(DomainError::YearGroup(year.to_string()))
-        }
-    }
-
-    /// The number, e.g. 11.
-    pub fn get(self) -> u8 {
-        self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for YearGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = u8::deserialize(d)?;
-        YearGroup::new(n).map_err(serde::de::Error::custom)
-    }
-}
-
-impl FromStr for YearGroup {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let t = t.strip_prefix("Year ").unwrap_or(t);
-        t.parse::<u8>()
-            .map_err(|_| DomainError::YearGroup(s.to_string()))
-            .and_then(YearGroup::new)
-    }
-}
-
-impl fmt::Display for YearGroup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Year {}", self.0)
-    }
-}
+/// Year groups are shared with the site, so they live in [`crate::domain`].
+pub use crate::domain::YearGroup;
 
 /// How seriously a student is thinking about one option for their next step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -353,9 +300,6 @@ pub enum DomainError {
     /// Not one of red, amber, green.
     #[error("`{0}` is not red, amber or green")]
     Rag(String),
-    /// Not 7 to 13.
-    #[error("`{0}` is not a year group from 7 to 13")]
-    YearGroup(String),
     /// Not definitely, considering or not.
     #[error("`{0}` is not definitely, considering or not")]
     Consideration(String),
@@ -376,16 +320,6 @@ pub enum DomainError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn year_groups_are_checked() {
-        assert_eq!("11".parse::<YearGroup>().unwrap().get(), 11);
-        assert_eq!("Year 7".parse::<YearGroup>().unwrap().get(), 7);
-        assert!("6".parse::<YearGroup>().is_err());
-        assert!("14".parse::<YearGroup>().is_err());
-        assert!("eleven".parse::<YearGroup>().is_err());
-        assert!("".parse::<YearGroup>().is_err());
-    }
 
     #[test]
     fn booking_refs_are_forgiving_but_strict() {

@@ -30,13 +30,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::PrimitiveDateTime;
 
 use config::{Config, ConfigError};
 use ctx::App;
 use store::{Store, StoreError};
 use views::{ViewError, Views};
 
+pub use crate::clock::Clock;
 pub use cli::{AvailabilityAction, KioskAction};
 
 /// Command-line options for `signpost kiosk`; with no subcommand, the server starts.
@@ -58,7 +59,8 @@ pub struct KioskArgs {
     /// for any file it lacks).
     #[arg(long, default_value = "kiosk", global = true)]
     pub config: PathBuf,
-    /// Pretend it is always this local time, e.g. 2026-12-01T08:00 (for automated tests).
+    /// Pretend it is always this time in the school, e.g. 2026-12-01T08:00 (for automated
+    /// tests).
     #[arg(long, hide = true, value_parser = parse_now)]
     pub now: Option<PrimitiveDateTime>,
 }
@@ -75,34 +77,6 @@ fn parse_now(s: &str) -> Result<PrimitiveDateTime, String> {
     Ok(PrimitiveDateTime::new(slot.day, t))
 }
 
-/// Where "now" comes from: the computer's clock in local time, or a fixed moment for tests.
-#[derive(Debug, Clone, Copy)]
-pub enum Clock {
-    /// System time at this offset from UTC (found once at start, before any thread exists,
-    /// because reading the local offset is refused in a multi-threaded process).
-    Local(UtcOffset),
-    /// Always this moment.
-    Fixed(PrimitiveDateTime),
-}
-
-impl Clock {
-    /// The computer's clock in its local time zone (UTC if the zone cannot be read).
-    pub fn system() -> Clock {
-        Clock::Local(UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC))
-    }
-
-    /// The current local date and time.
-    pub fn now(&self) -> PrimitiveDateTime {
-        match self {
-            Clock::Local(offset) => {
-                let t = OffsetDateTime::now_utc().to_offset(*offset);
-                PrimitiveDateTime::new(t.date(), t.time())
-            }
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
-
 /// Everything [`start`] needs; tests build one with a temporary database and port 0.
 #[derive(Debug, Clone)]
 pub struct KioskConfig {
@@ -116,13 +90,13 @@ pub struct KioskConfig {
     pub config: Config,
     /// Number of worker threads.
     pub workers: usize,
-    /// Source of the current time.
+    /// Source of the current time; [`run`] makes it from `--now` or the `time_zone` setting.
     pub clock: Clock,
 }
 
 impl KioskConfig {
     /// Defaults: loopback port 8080, `public/` as the site, built-in config, 4 workers, the
-    /// system clock.
+    /// system clock in Europe/London.
     pub fn new(db: PathBuf) -> KioskConfig {
         KioskConfig {
             db,
@@ -262,22 +236,21 @@ pub fn start(cfg: KioskConfig) -> Result<Handle, KioskError> {
 
 /// `signpost kiosk ...`: runs a subcommand, or starts the server and serves until stopped.
 pub fn run(args: KioskArgs) -> Result<(), String> {
-    // Read the local time offset first, while this is the only thread.
+    let config_dir = args.config.is_dir().then_some(args.config.as_path());
+    let config = Config::load(config_dir).map_err(|e| e.to_string())?;
     let clock = match args.now {
         Some(t) => Clock::Fixed(t),
-        None => Clock::system(),
+        None => Clock::System(config.kiosk.time_zone),
     };
     if let Some(action) = args.action {
         return cli::run_action(action, &args.db, &args.config, clock).map_err(|e| e.to_string());
     }
-    let config_dir = args.config.is_dir().then_some(args.config.as_path());
     if config_dir.is_none() {
         eprintln!(
             "note: no config folder at {}; using the built-in settings",
             args.config.display()
         );
     }
-    let config = Config::load(config_dir).map_err(|e| e.to_string())?;
     if !args.listen.ip().is_loopback() {
         eprintln!(
             "warning: listening on {}, which other computers may reach. The kiosk has no sign-in \

@@ -1163,7 +1163,7 @@ fn provider_encounters(ctx: &Context) -> Vec<Finding> {
     let year_start = ctx.today.academic_year_start();
     let deadline = Date::from_ymd(year_start + 1, 2, 28).ok();
     let taught = ctx.site.years_taught();
-    let teaches = |y: u8| taught.iter().any(|t| t.number() == y);
+    let teaches = |y: u8| taught.iter().any(|t| t.get() == y);
     let mut out = Vec::new();
     let mut counted = Vec::new();
     for (i, e) in pa.encounters.iter().enumerate() {
@@ -1184,7 +1184,7 @@ fn provider_encounters(ctx: &Context) -> Vec<Finding> {
         if !teaches(phase.first) && !teaches(phase.second) {
             continue; // e.g. an 11-16 or special school with no Years 12-13.
         }
-        let has = |e: &Encounter, y: u8| e.years.iter().any(|g| g.number() == y);
+        let has = |e: &Encounter, y: u8| e.years.iter().any(|g| g.get() == y);
         // One pupil's occasions across the phase: this year's first-year encounters at any
         // date, and this year's second-year encounters up to 28 February.
         let mut occasions: Vec<&Encounter> = Vec::new();
@@ -1418,10 +1418,10 @@ fn programme_years(ctx: &Context) -> Vec<Finding> {
         .filter(|y| !have.contains(y))
     {
         out.push(say.warning(
-            programme_file(ctx, &format!("year-{}.md", y.number())),
+            programme_file(ctx, &format!("year-{}.md", y.get())),
             None,
             format!("{y} has no programme page."),
-            format!("Create it with kind = \"programme\" and year = {}, or remove {} from years in {SETTINGS_FILE}.", y.number(), y.number()),
+            format!("Create it with kind = \"programme\" and year = {}, or remove {} from years in {SETTINGS_FILE}.", y.get(), y.get()),
         ));
     }
     for (page, pr) in ctx.site.programmes() {
@@ -1534,7 +1534,7 @@ fn benchmark_coverage(ctx: &Context) -> Vec<Finding> {
                 let ys: Vec<YearGroup> = taught
                     .iter()
                     .copied()
-                    .filter(|y| range.contains(&y.number()))
+                    .filter(|y| range.contains(&y.get()))
                     .collect();
                 (label.to_string(), ys)
             })
@@ -1596,7 +1596,7 @@ fn impartiality(ctx: &Context) -> Vec<Finding> {
     let say = Say::of("impartiality");
     let mut out = Vec::new();
     for (page, pr) in ctx.site.programmes() {
-        let routes = routes_for(pr.year.number());
+        let routes = routes_for(pr.year.get());
         if routes.is_empty() {
             continue;
         }

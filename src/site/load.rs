@@ -882,7 +882,7 @@ fn years_not_taught(
     let taught_words = super::render::join_words(
         &taught
             .iter()
-            .map(|y| y.number().to_string())
+            .map(|y| y.get().to_string())
             .collect::<Vec<_>>(),
     );
     let say = |what: String, line: usize, field: &str| {
@@ -1108,7 +1108,7 @@ mod tests {
     use super::*;
 
     fn all_years() -> Vec<YearGroup> {
-        YearGroup::ALL.filter_map(YearGroup::new).collect()
+        YearGroup::ALL.to_vec()
     }
 
     fn problems(text: &str) -> Vec<Problem> {

@@ -71,8 +71,7 @@ pub fn build_in_memory(root: &Path, opts: &RenderOptions) -> Result<Built, SiteE
     }
     let theme = theme_of(&site)?;
     let files = render::render(&site, &bodies, &theme, opts)?;
-    let today = opts.today.unwrap_or_else(model::Date::today);
-    let findings = check::run(&site, &bodies, &files, today);
+    let findings = check::run(&site, &bodies, &files, opts.today());
     Ok(Built {
         site,
         bodies,
@@ -177,7 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<Written, SiteError> {
         return Err(SiteError::Invalid(missing));
     }
     let files = files_for_check(&site, &bodies, rest, &staging)?;
-    let today = opts.render.today.unwrap_or_else(model::Date::today);
+    let today = opts.render.today();
     let findings = timed(&mut phases.check, || {
         check::run(&site, &bodies, &files, today)
     });

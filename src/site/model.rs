@@ -11,6 +11,8 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::bounded;
+
 /// A calendar date. Accepts a TOML date (`2027-02-12`) or the same text in quotes, and rejects
 /// dates that do not exist (30 February).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,11 +50,6 @@ impl Date {
                     time::util::days_in_month(m, year)
                 )
             })
-    }
-
-    /// Today, from the clock. `check --on DATE` and `build --on DATE` pass another day instead.
-    pub fn today() -> Date {
-        Date(time::OffsetDateTime::now_utc().date())
     }
 
     /// `12 February 2027`: the way dates are written on UK school pages.
@@ -125,87 +122,8 @@ impl Serialize for Date {
     }
 }
 
-/// Deserializes an integer and checks it against a range, so the error points at the value.
-fn bounded<'de, D: Deserializer<'de>>(
-    d: D,
-    range: std::ops::RangeInclusive<u8>,
-    what: &str,
-) -> Result<u8, D::Error> {
-    let n = i64::deserialize(d)?;
-    u8::try_from(n)
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| {
-            de::Error::custom(format!(
-                "{what} {n} does not exist; expected a number from {} to {}",
-                range.start(),
-                range.end()
-            ))
-        })
-}
-
-/// A secondary-school year group, 7 to 13.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct YearGroup(u8);
-
-impl YearGroup {
-    pub const ALL: std::ops::RangeInclusive<u8> = 7..=13;
-
-    pub fn new(n: u8) -> Option<YearGroup> {
-        Self::ALL.contains(&n).then_some(YearGroup(n))
-    }
-
-    pub fn number(self) -> u8 {
-        self.0
-    }
-
-    pub fn key_stage(self) -> KeyStage {
-        match self.0 {
-            7..=9 => KeyStage::Ks3,
-            10 | 11 => KeyStage::Ks4,
-            _ => KeyStage::Ks5,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for YearGroup {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        bounded(d, Self::ALL, "year group").map(YearGroup)
-    }
-}
-
-impl Serialize for YearGroup {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(self.0)
-    }
-}
-
-impl fmt::Display for YearGroup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Year {}", self.0)
-    }
-}
-
-/// The key stages of secondary school, which group year groups for coverage and outcomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum KeyStage {
-    #[serde(rename = "Key Stage 3")]
-    Ks3,
-    #[serde(rename = "Key Stage 4")]
-    Ks4,
-    #[serde(rename = "Key Stage 5")]
-    Ks5,
-}
-
-impl KeyStage {
-    pub fn label(self) -> &'static str {
-        match self {
-            KeyStage::Ks3 => "Key Stage 3 (Years 7 to 9)",
-            KeyStage::Ks4 => "Key Stage 4 (Years 10 and 11)",
-            KeyStage::Ks5 => "Key Stage 5 (Years 12 and 13)",
-        }
-    }
-}
+/// Year groups and key stages are shared with the kiosk, so they live in [`crate::domain`].
+pub use crate::domain::{KeyStage, YearGroup};
 
 /// One of the eight Gatsby Benchmarks (2025 refresh).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -404,7 +322,7 @@ impl Default for School {
     fn default() -> Self {
         School {
             name: "Our school".into(),
-            years: YearGroup::ALL.map(YearGroup).collect(),
+            years: YearGroup::ALL.to_vec(),
             website: None,
             address: None,
             logo: None,
@@ -755,14 +673,6 @@ mod tests {
             Date::parse("2027-02-27").unwrap().academic_year_start(),
             2026
         );
-    }
-
-    #[test]
-    fn year_groups_map_to_key_stages() {
-        assert_eq!(YearGroup::new(9).unwrap().key_stage(), KeyStage::Ks3);
-        assert_eq!(YearGroup::new(11).unwrap().key_stage(), KeyStage::Ks4);
-        assert_eq!(YearGroup::new(12).unwrap().key_stage(), KeyStage::Ks5);
-        assert!(YearGroup::new(6).is_none());
     }
 
     #[test]

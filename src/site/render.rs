@@ -13,6 +13,7 @@ use super::markdown::{root_of, slug, Rendered};
 use super::model::*;
 use super::order::natural_cmp;
 use super::theme::Theme;
+use crate::clock::Clock;
 
 /// The built site: output path -> bytes, sorted so output and zips are reproducible.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -22,7 +23,15 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 pub struct RenderOptions {
     /// Absolute URL the site will live at; enables `sitemap.xml` and canonical links.
     pub base_url: Option<String>,
-    pub today: Option<Date>,
+    /// "Now" for overdue actions and the check summary: the system clock, or `--on DATE`.
+    pub clock: Clock,
+}
+
+impl RenderOptions {
+    /// Today's date in the school, from the clock.
+    pub fn today(&self) -> Date {
+        Date(self.clock.today())
+    }
 }
 
 /// Renders every page, the generated pages, the stylesheet and the site's static files.
@@ -58,7 +67,7 @@ pub struct Renderer {
 impl Renderer {
     pub fn new(site: &Site, theme: &Theme, opts: &RenderOptions) -> Result<Renderer, SiteError> {
         let tera = templates(theme)?;
-        let today = opts.today.unwrap_or_else(Date::today);
+        let today = opts.today();
         let views = shared_view(site, today);
         Ok(Renderer { tera, views, today })
     }
@@ -555,7 +564,7 @@ fn kind_view(site: &Site, page: &Page, today: Date) -> Value {
                     let mut years = e.years.clone();
                     years.sort();
                     years.dedup();
-                    let years: Vec<String> = years.iter().map(|y| y.number().to_string()).collect();
+                    let years: Vec<String> = years.iter().map(|y| y.get().to_string()).collect();
                     json!({
                         "title": e.title, "date": e.date, "providers": e.providers,
                         "years": format!("Year{} {}", if years.len() > 1 { "s" } else { "" }, join_words(&years)),
