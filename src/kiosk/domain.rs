@@ -5,8 +5,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use rand::Rng;
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
-use time::{Date, Month, Weekday};
+use time::Date;
+
+use crate::domain::{parse_sql_number, parse_sql_text};
 
 /// How ready a student is for their next step, which sets how long their guidance session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,6 +54,27 @@ impl FromStr for Rag {
         }
     }
 }
+
+/// Stores each type as the text forms use (`as_str`) and reads it back through `FromStr`, so a
+/// stored value the schema does not promise is an error naming it: a Red/Amber/Green result and
+/// a consideration by their lower-case names, a booking reference as printed on the slip.
+macro_rules! stored_as_text {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                parse_sql_text(value)
+            }
+        }
+    )*};
+}
+
+stored_as_text!(Rag, Consideration, BookingRef);
 
 /// Year groups are shared with the site, so they live in [`crate::domain`].
 pub use crate::domain::YearGroup;
@@ -212,6 +236,20 @@ impl<'de> Deserialize<'de> for ClockTime {
     }
 }
 
+/// Stored as minutes after midnight, so SQL can compare and subtract times.
+impl ToSql for ClockTime {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(i64::from(self.0)))
+    }
+}
+
+/// A stored number outside the day (negative, or 24:00 and after) is an error naming it.
+impl FromSql for ClockTime {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        parse_sql_number(value, ClockTime::from_minutes)
+    }
+}
+
 /// A bookable (or booked) stretch of one day, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot {
@@ -251,41 +289,18 @@ impl Slot {
     }
 }
 
-/// `2026-12-01`, the form used in the database and on the command line.
-pub fn iso_date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
+/// Dates are read and written once for the site and the kiosk, in [`crate::domain`].
+pub use crate::domain::{iso_date, weekday_name};
 
-/// Parses `2026-12-01`.
+/// Parses `2026-12-01`, with the kiosk's short error: the date is all a student or the command
+/// line needs echoed back.
 pub fn parse_iso_date(s: &str) -> Result<Date, DomainError> {
-    let bad = || DomainError::Date(s.chars().take(40).collect());
-    let mut parts = s.trim().splitn(3, '-');
-    let y: i32 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let m: u8 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let d: u8 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    if !(2000..=9999).contains(&y) {
-        return Err(bad());
-    }
-    let month = Month::try_from(m).map_err(|_| bad())?;
-    Date::from_calendar_date(y, month, d).map_err(|_| bad())
+    crate::domain::parse_iso_date(s).map_err(|_| DomainError::Date(s.chars().take(40).collect()))
 }
 
-/// "Tuesday 1 December", how a student reads a day.
+/// "Tuesday 1 December", how a student reads a day (see [`crate::domain::weekday_date`]).
 pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", weekday_name(d.weekday()), d.day(), d.month())
-}
-
-/// English name of a weekday.
-pub fn weekday_name(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
+    crate::domain::weekday_date(d)
 }
 
 /// A random token for things that must not be guessed (form state, CSRF), 128 bits as hex.
@@ -320,6 +335,54 @@ pub enum DomainError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::sql_test::{round_trip, stored, stored_as};
+
+    #[test]
+    fn rag_is_stored_by_name_and_checked_when_read() {
+        for rag in [Rag::Red, Rag::Amber, Rag::Green] {
+            assert_eq!(round_trip(&rag).unwrap(), rag);
+            assert_eq!(stored_as(&rag).unwrap(), format!("text {}", rag.as_str()));
+        }
+        let e = stored::<Rag>("'purple'").unwrap_err().to_string();
+        assert!(e.contains("`purple` is not red, amber or green"), "{e}");
+        assert!(stored::<Rag>("'Red'").is_err());
+        assert!(stored::<Rag>("1").is_err());
+        assert!(stored::<Rag>("NULL").is_err());
+    }
+
+    #[test]
+    fn considerations_are_stored_by_name_and_checked_when_read() {
+        for c in Consideration::ALL {
+            assert_eq!(round_trip(&c).unwrap(), c);
+            assert_eq!(stored_as(&c).unwrap(), format!("text {}", c.as_str()));
+        }
+        let e = stored::<Consideration>("'maybe'").unwrap_err().to_string();
+        assert!(e.contains("`maybe` is not definitely"), "{e}");
+        assert!(stored::<Consideration>("2").is_err());
+    }
+
+    #[test]
+    fn booking_refs_are_stored_as_printed_and_checked_when_read() {
+        let r = BookingRef::random();
+        assert_eq!(round_trip(&r).unwrap(), r);
+        assert_eq!(stored_as(&r).unwrap(), format!("text {r}"));
+        let e = stored::<BookingRef>("'ACDEF0'").unwrap_err().to_string();
+        assert!(e.contains("`ACDEF0` is not a booking reference"), "{e}");
+        assert!(stored::<BookingRef>("42").is_err());
+    }
+
+    #[test]
+    fn clock_times_are_stored_as_minutes_and_checked_when_read() {
+        let t: ClockTime = "09:30".parse().unwrap();
+        assert_eq!(round_trip(&t).unwrap(), t);
+        assert_eq!(stored_as(&t).unwrap(), "integer 570");
+        assert_eq!(stored::<ClockTime>("1439").unwrap().to_string(), "23:59");
+        for bad in ["1440", "-1", "70000", "'09:30'", "NULL"] {
+            assert!(stored::<ClockTime>(bad).is_err(), "{bad}");
+        }
+        let e = stored::<ClockTime>("1440").unwrap_err().to_string();
+        assert!(e.contains("`1440` is not a time"), "{e}");
+    }
 
     #[test]
     fn booking_refs_are_forgiving_but_strict() {
@@ -351,6 +414,19 @@ mod tests {
         assert!(Slot::parse_key("2026-02-30T09:30", 30).is_err());
         assert!(Slot::parse_key("2026-12-01T23:50", 30).is_err());
         assert!(Slot::parse_key("nonsense", 30).is_err());
+    }
+
+    #[test]
+    fn kiosk_dates_use_the_shared_reading_with_a_short_error() {
+        let d = parse_iso_date("2026-12-01").unwrap();
+        assert_eq!(iso_date(d), "2026-12-01");
+        assert_eq!(long_date(d), "Tuesday 1 December");
+        for bad in ["2026-02-30", "2026-13-01", "01/12/2026", "26-12-01"] {
+            assert_eq!(
+                parse_iso_date(bad).unwrap_err().to_string(),
+                format!("`{bad}` is not a date like 2026-12-01")
+            );
+        }
     }
 
     #[test]

@@ -14,57 +14,34 @@ use serde::{Deserialize, Serialize};
 use crate::domain::bounded;
 
 /// A calendar date. Accepts a TOML date (`2027-02-12`) or the same text in quotes, and rejects
-/// dates that do not exist (30 February).
+/// dates that do not exist (30 February). Parsing and wording are shared with the kiosk in
+/// [`crate::domain`]; this type adds what pages need (serde, the academic year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub time::Date);
 
 impl Date {
     /// Parses `YYYY-MM-DD`, explaining what is wrong in words a careers leader can act on.
     pub fn parse(text: &str) -> Result<Date, String> {
-        let parts: Vec<&str> = text.trim().split('-').collect();
-        let nums: Option<Vec<i32>> = if parts.len() == 3 {
-            parts.iter().map(|p| p.parse().ok()).collect()
-        } else {
-            None
-        };
-        let Some(n) = nums else {
-            return Err(format!(
-                "`{text}` is not a date; write it as YEAR-MONTH-DAY, e.g. 2027-02-12"
-            ));
-        };
-        Date::from_ymd(n[0], n[1], n[2])
+        crate::domain::parse_iso_date(text)
+            .map(Date)
+            .map_err(|e| e.to_string())
     }
 
     /// Builds a date from numbers, explaining an impossible day or month.
     pub fn from_ymd(year: i32, month: i32, day: i32) -> Result<Date, String> {
-        let m = u8::try_from(month)
-            .ok()
-            .and_then(|m| time::Month::try_from(m).ok())
-            .ok_or_else(|| format!("month {month} does not exist; months run from 1 to 12"))?;
-        let d = u8::try_from(day).map_err(|_| format!("day {day} does not exist"))?;
-        time::Date::from_calendar_date(year, m, d)
+        crate::domain::date_from_ymd(year, month, day)
             .map(Date)
-            .map_err(|_| {
-                format!(
-                    "{day} {m} {year} is not a date: {m} {year} has {} days",
-                    time::util::days_in_month(m, year)
-                )
-            })
+            .map_err(|e| e.to_string())
     }
 
     /// `12 February 2027`: the way dates are written on UK school pages.
     pub fn long(&self) -> String {
-        format!("{} {} {}", self.0.day(), self.0.month(), self.0.year())
+        crate::domain::long_date(self.0)
     }
 
     /// `2027-02-12`, for machines (`<time datetime>`, sitemaps).
     pub fn iso(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            self.0.month() as u8,
-            self.0.day()
-        )
+        crate::domain::iso_date(self.0)
     }
 
     /// The academic year (September to August) the date falls in, named by its first year.

@@ -275,3 +275,46 @@ fn purge_keeps_booked_triage() {
     assert!(db.triage_by_token(&kept).unwrap().is_some());
     assert!(db.triage_by_token(&dropped).unwrap().is_none());
 }
+
+/// Saves a quick check in a fresh store and returns the store, a connection and its token.
+fn saved(t: NewTriage) -> (tempfile::TempDir, Db, String) {
+    let (dir, s) = store();
+    let mut db = s.open().unwrap();
+    let token = db.save_triage(&t, NOW).unwrap().into_inner();
+    (dir, db, token)
+}
+
+#[test]
+fn a_saved_check_reads_back_with_its_result() {
+    let (_dir, db, token) = saved(triage(12, Rag::Amber, 30, None));
+    let got = db.triage_by_token(&token).unwrap().unwrap();
+    assert_eq!((got.rag, got.minutes), (Rag::Amber, 30));
+    let (year, rag): (i64, String) = db
+        .conn
+        .query_row(
+            "SELECT year_group, rag FROM triage WHERE token = ?1",
+            [&token],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((year, rag.as_str()), (12, "amber"));
+}
+
+#[test]
+fn a_damaged_check_row_is_an_error_not_a_panic() {
+    let (_dir, db, token) = saved(triage(10, Rag::Red, 45, None));
+    // As a hand-edited file might hold it: the schema's CHECK would refuse this otherwise.
+    db.conn
+        .execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             UPDATE triage SET rag = 'purple';",
+        )
+        .unwrap();
+    let e = db.triage_by_token(&token).unwrap_err();
+    assert!(!e.is_unwritable());
+    assert!(
+        e.to_string()
+            .contains("`purple` is not red, amber or green"),
+        "{e}"
+    );
+}

@@ -67,11 +67,11 @@ impl Db {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 token,
-                t.year.get(),
+                t.year,
                 t.extra_support,
                 t.score,
                 t.max_score,
-                t.rag.as_str(),
+                t.rag,
                 t.minutes,
                 now_text(now),
                 t.form_id
@@ -83,7 +83,7 @@ impl Db {
                 "INSERT INTO triage_option (triage_id, option_id, label, consideration) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for (oid, label, c) in &t.options {
-                opt.execute(params![id, oid, label, c.as_str()])?;
+                opt.execute(params![id, oid, label, c])?;
             }
             let mut ans = tx.prepare(
                 "INSERT INTO triage_answer (triage_id, question_id, question, answer, score) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -98,27 +98,19 @@ impl Db {
 
     /// Looks up a triage by the token in a form.
     pub fn triage_by_token(&self, token: &str) -> Result<Option<TriageSummary>, StoreError> {
-        let row = self
+        Ok(self
             .conn
             .query_row(
                 "SELECT id, rag, minutes FROM triage WHERE token = ?1",
                 [token],
                 |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, u16>(2)?,
-                    ))
+                    Ok(TriageSummary {
+                        id: r.get(0)?,
+                        rag: r.get(1)?,
+                        minutes: r.get(2)?,
+                    })
                 },
             )
-            .optional()?;
-        row.map(|(id, rag, minutes)| {
-            Ok(TriageSummary {
-                id,
-                rag: rag.parse().map_err(|_| StoreError::BadValue(rag))?,
-                minutes,
-            })
-        })
-        .transpose()
+            .optional()?)
     }
 }
