@@ -70,6 +70,8 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 use Access::Student;
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
+/// The careers leader only.
+const LEADER: Access = Access::Staff(Role::Leader);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -116,6 +118,18 @@ pub const ROUTES: &[Route] = &[
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
     route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
+    route(
+        Get,
+        Exact("/staff/audit"),
+        LEADER,
+        staff::audit_log::audit_page,
+    ),
+    route(
+        Get,
+        Exact("/staff/accounts"),
+        LEADER,
+        staff::account_list::accounts_page,
+    ),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.
@@ -187,7 +201,7 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
     };
     if let Access::Staff(least) = route.access {
         match &ctx.staff {
-            None => return Response::see_other(staff::auth::SIGN_IN),
+            None => return Response::see_other(&staff::auth::sign_in_path(req)),
             Some(s) if s.role < least => {
                 return ctx.error_page(
                     403,
@@ -410,9 +424,9 @@ mod tests {
             let resp = dispatch(&app, &mut db, &request(r.method, path, Some(token), &body));
             assert_eq!(resp.status, 303, "{path}");
             assert!(
-                resp.headers
-                    .iter()
-                    .any(|(n, v)| n == "Location" && v == staff::auth::SIGN_IN),
+                resp.headers.iter().any(|(n, v)| n == "Location"
+                    && (v == staff::auth::SIGN_IN
+                        || v.starts_with(&format!("{}?next=", staff::auth::SIGN_IN)))),
                 "{path}"
             );
             // A session that has ended counts as none.
