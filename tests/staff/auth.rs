@@ -235,6 +235,9 @@ fn after_signing_in_the_page_first_asked_for_opens() {
         r.header("Location").as_deref(),
         Some("/staff/audit?staff=Patel")
     );
+    // Already signed in, the sign-in page goes straight on to the page asked for.
+    let again = b.get("/staff?next=%2Fstaff%2Faccounts");
+    assert_eq!(again.header("Location").as_deref(), Some("/staff/accounts"));
 }
 
 /// A kiosk with a careers leader, Ms Patel, and a browser not yet signed in.
