@@ -466,6 +466,49 @@ mod tests {
         assert_eq!(dispatch(&app, &mut db, &today).status, 303);
     }
 
+    #[test]
+    fn sign_in_throttling_counts_by_name_and_by_address_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let mut db = None;
+        let password = "correct horse battery";
+        let hash = staff::password::hash(password).unwrap();
+        let now = app.clock.now();
+        for name in ["Ms Patel", "Mr Khan"] {
+            let mut d = app.store.open().unwrap();
+            d.add_staff(name, Role::Adviser, &[], &hash, now).unwrap();
+        }
+        let token = "0123456789abcdef0123456789abcdef";
+        let mut sign_in = |name: &str, given: &str, from: [u8; 4]| {
+            let body = format!(
+                "csrf={token}&name={}&password={}",
+                http::encode(name),
+                http::encode(given)
+            );
+            let mut req = request(Post, "/staff", Some(token), &body);
+            req.client = Some(std::net::IpAddr::from(from));
+            dispatch(&app, &mut db, &req).status
+        };
+        for _ in 0..5 {
+            sign_in("Ms Patel", "a wrong guess", [10, 0, 0, 1]);
+        }
+        assert_eq!(
+            sign_in("Ms Patel", password, [10, 0, 0, 2]),
+            429,
+            "the name is paused everywhere"
+        );
+        assert_eq!(
+            sign_in("Mr Khan", password, [10, 0, 0, 1]),
+            429,
+            "so is the address, for any name"
+        );
+        assert_eq!(
+            sign_in("Mr Khan", password, [10, 0, 0, 2]),
+            303,
+            "another name elsewhere is not"
+        );
+    }
+
     /// A request that shows each GET route working, and the status it must give: the result
     /// pages give 410 without a receipt, and `/unsaved` is the "nothing was saved" page.
     fn expected(r: &Route) -> (&'static str, u16) {
