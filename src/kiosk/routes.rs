@@ -70,6 +70,8 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 use Access::Student;
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
+/// The careers leader only.
+const LEADER: Access = Access::Staff(Role::Leader);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -116,6 +118,18 @@ pub const ROUTES: &[Route] = &[
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
     route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
+    route(
+        Get,
+        Exact("/staff/audit"),
+        LEADER,
+        staff::audit_log::audit_page,
+    ),
+    route(
+        Get,
+        Exact("/staff/accounts"),
+        LEADER,
+        staff::account_list::accounts_page,
+    ),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.
@@ -187,7 +201,7 @@ fn route_request(table: &[Route], ctx: &mut Ctx<'_>, req: &Request) -> Response 
     };
     if let Access::Staff(least) = route.access {
         match &ctx.staff {
-            None => return Response::see_other(staff::auth::SIGN_IN),
+            None => return Response::see_other(&staff::auth::sign_in_path(req)),
             Some(s) if s.role < least => {
                 return ctx.error_page(
                     403,
@@ -410,9 +424,9 @@ mod tests {
             let resp = dispatch(&app, &mut db, &request(r.method, path, Some(token), &body));
             assert_eq!(resp.status, 303, "{path}");
             assert!(
-                resp.headers
-                    .iter()
-                    .any(|(n, v)| n == "Location" && v == staff::auth::SIGN_IN),
+                resp.headers.iter().any(|(n, v)| n == "Location"
+                    && (v == staff::auth::SIGN_IN
+                        || v.starts_with(&format!("{}?next=", staff::auth::SIGN_IN)))),
                 "{path}"
             );
             // A session that has ended counts as none.
@@ -450,6 +464,49 @@ mod tests {
             .iter()
             .any(|(n, v)| n == "Set-Cookie" && v.starts_with("signpost_staff=;")));
         assert_eq!(dispatch(&app, &mut db, &today).status, 303);
+    }
+
+    #[test]
+    fn sign_in_throttling_counts_by_name_and_by_address_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(dir.path());
+        let mut db = None;
+        let password = "correct horse battery";
+        let hash = staff::password::hash(password).unwrap();
+        let now = app.clock.now();
+        for name in ["Ms Patel", "Mr Khan"] {
+            let mut d = app.store.open().unwrap();
+            d.add_staff(name, Role::Adviser, &[], &hash, now).unwrap();
+        }
+        let token = "0123456789abcdef0123456789abcdef";
+        let mut sign_in = |name: &str, given: &str, from: [u8; 4]| {
+            let body = format!(
+                "csrf={token}&name={}&password={}",
+                http::encode(name),
+                http::encode(given)
+            );
+            let mut req = request(Post, "/staff", Some(token), &body);
+            req.client = Some(std::net::IpAddr::from(from));
+            dispatch(&app, &mut db, &req).status
+        };
+        for _ in 0..5 {
+            sign_in("Ms Patel", "a wrong guess", [10, 0, 0, 1]);
+        }
+        assert_eq!(
+            sign_in("Ms Patel", password, [10, 0, 0, 2]),
+            429,
+            "the name is paused everywhere"
+        );
+        assert_eq!(
+            sign_in("Mr Khan", password, [10, 0, 0, 1]),
+            429,
+            "so is the address, for any name"
+        );
+        assert_eq!(
+            sign_in("Mr Khan", password, [10, 0, 0, 2]),
+            303,
+            "another name elsewhere is not"
+        );
     }
 
     /// A request that shows each GET route working, and the status it must give: the result

@@ -82,6 +82,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "staff_home.html",
         include_str!("../../kiosk/templates/staff_home.html"),
     ),
+    (
+        "staff_audit.html",
+        include_str!("../../kiosk/templates/staff_audit.html"),
+    ),
+    (
+        "staff_accounts.html",
+        include_str!("../../kiosk/templates/staff_accounts.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.

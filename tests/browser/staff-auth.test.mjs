@@ -8,6 +8,7 @@ import {
   addStaff,
   axeViolations,
   closePage,
+  follow,
   formatViolations,
   newPage,
   signIn,
@@ -61,6 +62,78 @@ test('signing in works from the keyboard alone', async () => {
     await page.keyboard.press('Enter');
     await navigated;
     assert.match(await page.locator('h1').innerText(), /Today/);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('the careers leader reads the accounts and the audit log; both pass axe', async () => {
+  addStaff(fx.work, { name: 'Mrs Jones', role: 'leader' });
+  addStaff(fx.work, { name: 'Mr Grey', role: 'tutor', groups: ['10B'] });
+  const page = await newPage(fx.browser);
+  try {
+    // Asking for the audit log first: signing in leads straight back to it.
+    await page.goto(new URL('/staff/audit', fx.kiosk.url).href);
+    assert.match(new URL(page.url()).pathname, /^\/staff$/);
+    await page.getByLabel('Name').fill('Mrs Jones');
+    await page.getByLabel('Password').fill(STAFF_PASSWORD);
+    await submit(page, 'Sign in');
+    assert.equal(new URL(page.url()).pathname, '/staff/audit');
+    assert.match(await page.locator('h1').innerText(), /Audit log/);
+    const table = page.getByRole('table');
+    assert.match(await table.innerText(), /Mrs Jones/);
+    let violations = await axeViolations(page);
+    assert.deepEqual(violations, [], formatViolations('audit log', violations));
+
+    await page.getByLabel('Staff name').fill('Patel');
+    await submit(page, 'Show');
+    assert.doesNotMatch(await page.getByRole('table').innerText(), /Mrs Jones/);
+
+    const nav = page.getByRole('navigation', { name: 'Staff' });
+    await follow(page, nav.getByRole('link', { name: 'Accounts' }));
+    assert.match(await page.locator('h1').innerText(), /Staff accounts/);
+    assert.match(await page.getByRole('table').innerText(), /Mr Grey\s+Tutor\s+10B/);
+    assert.equal(await nav.getByRole('link', { name: 'Accounts' }).getAttribute('aria-current'), 'page');
+    violations = await axeViolations(page);
+    assert.deepEqual(violations, [], formatViolations('accounts', violations));
+    await submit(page, 'Sign out');
+  } finally {
+    await closePage(page);
+  }
+});
+
+// Last in this file: it locks signing in from this browser's address for 15 minutes.
+test('after five wrong passwords signing in pauses, and the page says until when', async () => {
+  addStaff(fx.work, { name: 'Mr Lock', role: 'adviser' });
+  const page = await newPage(fx.browser);
+  try {
+    await page.goto(new URL('/staff', fx.kiosk.url).href);
+    for (let i = 0; i < 5; i += 1) {
+      await page.getByLabel('Name').fill('Mr Lock');
+      await page.getByLabel('Password').fill(`wrong guess ${i}`);
+      await submit(page, 'Sign in');
+    }
+    const alert = page.getByRole('alert');
+    assert.match(await alert.innerText(), /try again after \d\d:\d\d/);
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('role')),
+      'alert',
+      'the message has focus, so a screen reader reads it out',
+    );
+    const password = page.getByLabel('Password');
+    assert.match(
+      await page.locator(`#${await password.getAttribute('aria-describedby')}`).innerText(),
+      /try again after/,
+    );
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], formatViolations('sign in paused', violations));
+
+    // The right password is refused too while paused.
+    await page.getByLabel('Name').fill('Mr Lock');
+    await password.fill(STAFF_PASSWORD);
+    await submit(page, 'Sign in');
+    assert.match(new URL(page.url()).pathname, /^\/staff$/);
+    assert.match(await page.getByRole('alert').innerText(), /try again after/);
   } finally {
     await closePage(page);
   }

@@ -3,9 +3,12 @@
 //! the least [`Role`] that may use it, and the dispatcher refuses everyone else, so no handler
 //! here has to remember to check.
 
+pub mod account_list;
 pub mod accounts;
+pub mod audit_log;
 pub mod auth;
 pub mod password;
+pub mod throttle;
 
 use std::fmt;
 use std::str::FromStr;

@@ -18,6 +18,7 @@ mod diary;
 mod maintenance;
 mod queue;
 mod schema;
+mod sign_in;
 mod staff;
 #[cfg(test)]
 mod tests;
@@ -33,11 +34,12 @@ use time::PrimitiveDateTime;
 
 use super::domain::iso_date;
 
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{AuditAction, AuditEntry, AuditLine};
 pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
 pub use maintenance::{check_backup, Counts};
 pub use queue::QueuePlace;
 pub use schema::SCHEMA_VERSION;
+pub use sign_in::RecentFailures;
 pub use staff::{AccountError, StaffAccount};
 pub use triage::{NewTriage, TriageSummary};
 
