@@ -70,6 +70,8 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 use Access::Student;
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
+/// The careers adviser or the careers leader.
+const ADVISER: Access = Access::Staff(Role::Adviser);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -115,7 +117,20 @@ pub const ROUTES: &[Route] = &[
     route(Get, Exact("/staff"), Student, staff::auth::sign_in_form),
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
-    route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
+    route(Get, Exact("/staff/today"), STAFF, staff::today::today),
+    route(
+        Post,
+        Exact("/staff/queue"),
+        ADVISER,
+        staff::today::queue_action,
+    ),
+    route(Get, Exact("/staff/diary"), ADVISER, staff::diary::diary),
+    route(
+        Post,
+        Exact("/staff/diary"),
+        ADVISER,
+        staff::diary::diary_change,
+    ),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.

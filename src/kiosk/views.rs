@@ -82,6 +82,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "staff_home.html",
         include_str!("../../kiosk/templates/staff_home.html"),
     ),
+    (
+        "staff_today.html",
+        include_str!("../../kiosk/templates/staff_today.html"),
+    ),
+    (
+        "staff_diary.html",
+        include_str!("../../kiosk/templates/staff_diary.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.

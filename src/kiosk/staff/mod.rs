@@ -5,7 +5,9 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod diary;
 pub mod password;
+pub mod today;
 
 use std::fmt;
 use std::str::FromStr;
