@@ -326,7 +326,7 @@ pub fn queue_action(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
     }
     let word = if changed { mark.as_str() } else { "unchanged" };
     Ok(Response::see_other(&format!(
-        "{PATH}?notice={word}&number={}#queue",
+        "{PATH}?notice={word}&number={}",
         entry.number
     )))
 }
