@@ -362,15 +362,9 @@ impl Db {
         let mut out = Vec::new();
         for row in rows {
             let (id, start, end, first_name, surname, tutor_group, triage_id, cancelled) = row?;
-            let start = ClockTime::from_minutes(start)
-                .map_err(|_| StoreError::BadValue(format!("booking {id} start {start}")))?;
             out.push(DayBooking {
                 id,
-                slot: Slot {
-                    day,
-                    start,
-                    minutes: end.saturating_sub(start.minutes()),
-                },
+                slot: slot_from(day, start, end)?,
                 first_name,
                 surname,
                 tutor_group,
@@ -450,6 +444,17 @@ impl Db {
 
 type RowBooking = Result<Booking, StoreError>;
 
+/// A booking's slot from its stored start and end minutes.
+fn slot_from(day: Date, start: u16, end: u16) -> Result<Slot, StoreError> {
+    let start =
+        ClockTime::from_minutes(start).map_err(|_| StoreError::BadValue(start.to_string()))?;
+    Ok(Slot {
+        day,
+        start,
+        minutes: end.saturating_sub(start.minutes()),
+    })
+}
+
 fn booking_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowBooking> {
     booking_from_row_at(r, 0)
 }
@@ -468,15 +473,9 @@ fn booking_from_row_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RowB
             .parse()
             .map_err(|_| StoreError::BadValue(reference.clone()))?;
         let day = parse_iso_date(&day).map_err(|_| StoreError::BadValue(day.clone()))?;
-        let start =
-            ClockTime::from_minutes(start).map_err(|_| StoreError::BadValue(start.to_string()))?;
         Ok(Booking {
             reference,
-            slot: Slot {
-                day,
-                start,
-                minutes: end.saturating_sub(start.minutes()),
-            },
+            slot: slot_from(day, start, end)?,
             first_name,
             surname,
             tutor_group,
