@@ -66,7 +66,7 @@ impl Fields {
             session_to: t("session_to"),
             block_first: t("block_first"),
             block_last: t("block_last"),
-            block_reason: form.text("block_reason").trim().to_string(),
+            block_reason: t("block_reason"),
         }
     }
 
@@ -188,7 +188,7 @@ fn render(
         .into_iter()
         .map(|r| SessionRow {
             id: r.id,
-            label: long_date(r.day) + " " + &r.day.year().to_string(),
+            label: full_date(r.day),
             from: hhmm(r.window.start),
             to: hhmm(r.window.end),
         })

@@ -310,6 +310,14 @@ fn the_usual_week_comes_from_the_browser_once_saved_there() {
         Added::Overlaps { .. }
     ));
     assert_eq!(db.usual_week(&config).unwrap().0, UsualWeekSource::Config);
+    // So do kiosk.toml's own row added again and a row removed that is not there.
+    assert_eq!(
+        db.add_usual_window(&config, config[0]).unwrap(),
+        Added::Already
+    );
+    let absent = weekly(DayName::Monday, "09:00", "10:00");
+    assert!(!db.remove_usual_window(&config, absent).unwrap());
+    assert_eq!(db.usual_week(&config).unwrap().0, UsualWeekSource::Config);
 
     let wednesday = weekly(DayName::Wednesday, "10:00", "11:00");
     assert_eq!(db.add_usual_window(&config, wednesday).unwrap(), Added::New);

@@ -170,7 +170,8 @@ impl Db {
 
     /// Adds a row to the usual week, first copying `fallback` in if the usual week has never
     /// been saved. Refuses a row that overlaps another on the same weekday; the same row twice
-    /// changes nothing.
+    /// changes nothing. When nothing is added nothing is saved, so the usual week still comes
+    /// from where it did.
     pub fn add_usual_window(
         &mut self,
         fallback: &[WeeklyWindow],
@@ -179,7 +180,7 @@ impl Db {
         let tx = self.write()?;
         let rows = take_over_usual_week(&tx, fallback)?;
         if rows.iter().any(|r| same_window(r, &w)) {
-            tx.commit()?;
+            // Dropped without a commit: a first copy from kiosk.toml is not kept either.
             return Ok(Added::Already);
         }
         if let Some(r) = rows
@@ -201,7 +202,8 @@ impl Db {
     }
 
     /// Removes a row from the usual week (first copying `fallback` in if it has never been
-    /// saved). Returns false if there was no such row (the form sent twice).
+    /// saved). Returns false if there was no such row (the form sent twice), and then saves
+    /// nothing.
     pub fn remove_usual_window(
         &mut self,
         fallback: &[WeeklyWindow],
@@ -213,7 +215,10 @@ impl Db {
             "DELETE FROM usual_week WHERE weekday = ?1 AND start_min = ?2 AND end_min = ?3",
             params![w.day, w.from.minutes(), w.to.minutes()],
         )?;
-        tx.commit()?;
+        // Nothing removed: nothing saved, not even a first copy from kiosk.toml.
+        if n > 0 {
+            tx.commit()?;
+        }
         Ok(n > 0)
     }
 
