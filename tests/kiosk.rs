@@ -1526,7 +1526,7 @@ mod kiosk_http {
         assert!(ok, "{text}");
         assert_eq!(
             text,
-            "Usual week (from kiosk.toml):\n  Tuesday    09:00 to 12:30\n  Tuesday    13:30 to 15:30\nDates added (from today on):\n  none\n"
+            "Usual week (from kiosk.toml):\n  Tuesday    09:00 to 12:30\n  Tuesday    13:30 to 15:30\nDates added (from today on):\n  none\nBlocked dates (from today on; no sessions at all):\n  none\n"
         );
         for (date, from, to) in [
             ("2026-12-03", "09:00", "12:00"),
@@ -1551,8 +1551,8 @@ mod kiosk_http {
         assert!(ok, "{text}");
         // The date in the past is not listed.
         assert!(
-            text.ends_with(
-                "Dates added (from today on):\n  2026-12-03 (Thursday 3 December)  09:00 to 12:00\n"
+            text.contains(
+                "Dates added (from today on):\n  2026-12-03 (Thursday 3 December)  09:00 to 12:00\nBlocked"
             ),
             "{text}"
         );

@@ -1,15 +1,16 @@
-//! `signpost kiosk availability add|list`: lets staff set the adviser's availability from the
-//! command line until the staff pages exist.
+//! `signpost kiosk availability add|list`: the adviser's availability from the command line, for
+//! scripts and for a kiosk without a staff account yet. The Diary staff page edits the same
+//! diary; `list` shows the usual week in force, wherever it comes from.
 
 use std::path::{Path, PathBuf};
 
 use time::Date;
 
 use super::backup::{restore, BackupError};
-use super::config::{Config, ConfigError};
+use super::config::{Config, ConfigError, WeeklyWindow};
 use super::domain::{iso_date, long_date, parse_iso_date, weekday_name, ClockTime};
 use super::staff::accounts::{self, StaffAction, StaffCliError};
-use super::store::{Store, StoreError};
+use super::store::{Store, StoreError, UsualWeekSource};
 use super::Clock;
 
 /// Subcommands of `signpost kiosk`.
@@ -55,7 +56,8 @@ pub enum AvailabilityAction {
         #[arg(long, value_parser = parse_time)]
         to: ClockTime,
     },
-    /// List the usual weekly availability and the dates added from today on.
+    /// List the usual week in force (kiosk.toml's, or the one saved in the Diary staff page),
+    /// the dates added and the blocked dates from today on.
     List,
 }
 
@@ -140,39 +142,79 @@ pub fn run_action(
         }
         AvailabilityAction::List => {
             let config = Config::load(config_dir.is_dir().then_some(config_dir))?;
-            println!("Usual week (from kiosk.toml):");
-            if config.kiosk.availability.is_empty() {
-                println!("  none");
-            }
-            for w in &config.kiosk.availability {
-                println!(
-                    "  {:<10} {} to {}",
-                    weekday_name(w.day.weekday()),
-                    w.from,
-                    w.to
-                );
-            }
-            let today = now.date();
-            let last = today + time::Duration::days(3650);
-            let rows = store.open()?.availability_between(today, last)?;
-            println!("Dates added (from today on):");
-            if rows.is_empty() {
-                println!("  none");
-            }
-            for r in rows {
-                let from = ClockTime::from_minutes(r.window.start)
-                    .map_or_else(|_| "?".into(), |t| t.to_string());
-                let to = ClockTime::from_minutes(r.window.end)
-                    .map_or_else(|_| "24:00".into(), |t| t.to_string());
-                println!(
-                    "  {} ({})  {from} to {to}",
-                    iso_date(r.day),
-                    long_date(r.day)
-                );
-            }
+            print!(
+                "{}",
+                availability_list(&store, &config.kiosk.availability, now.date())?
+            );
             Ok(())
         }
     }
+}
+
+/// What `availability list` prints.
+fn availability_list(
+    store: &Store,
+    config_week: &[WeeklyWindow],
+    today: Date,
+) -> Result<String, CliError> {
+    use std::fmt::Write as _;
+    let db = store.open()?;
+    let mut out = String::new();
+    let (source, week) = db.usual_week(config_week)?;
+    let _ = writeln!(
+        out,
+        "{}",
+        match source {
+            UsualWeekSource::Config => "Usual week (from kiosk.toml):",
+            UsualWeekSource::Browser =>
+                "Usual week (saved in the Diary staff page; kiosk.toml's is not used):",
+        }
+    );
+    if week.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for w in &week {
+        let _ = writeln!(
+            out,
+            "  {:<10} {} to {}",
+            weekday_name(w.day.weekday()),
+            w.from,
+            w.to
+        );
+    }
+    let last = today + time::Duration::days(3650);
+    let rows = db.availability_between(today, last)?;
+    let _ = writeln!(out, "Dates added (from today on):");
+    if rows.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for r in rows {
+        let from =
+            ClockTime::from_minutes(r.window.start).map_or_else(|_| "?".into(), |t| t.to_string());
+        let to = ClockTime::from_minutes(r.window.end)
+            .map_or_else(|_| "24:00".into(), |t| t.to_string());
+        let _ = writeln!(
+            out,
+            "  {} ({})  {from} to {to}",
+            iso_date(r.day),
+            long_date(r.day)
+        );
+    }
+    let blocks = db.blocks_between(today, last)?;
+    let _ = writeln!(out, "Blocked dates (from today on; no sessions at all):");
+    if blocks.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for b in blocks {
+        let _ = writeln!(
+            out,
+            "  {} to {}  {}",
+            iso_date(b.first_day),
+            iso_date(b.last_day),
+            b.reason
+        );
+    }
+    Ok(out)
 }
 
 /// `signpost kiosk restore FILE`: checks the backup, puts it in place and says what it holds.
@@ -236,6 +278,36 @@ mod tests {
             .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].window.start, rows[0].window.end), (540, 720));
+    }
+
+    #[test]
+    fn list_shows_the_usual_week_saved_in_the_browser_and_blocked_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(&dir.path().join("k.db")).unwrap();
+        let config = Config::defaults();
+        let today = date!(2026 - 11 - 30);
+        let text = availability_list(&store, &config.kiosk.availability, today).unwrap();
+        assert!(text.contains("Usual week (from kiosk.toml):\n  Tuesday    09:00 to 12:30"));
+        let friday = WeeklyWindow {
+            day: crate::kiosk::config::DayName::Friday,
+            from: "10:00".parse().unwrap(),
+            to: "11:00".parse().unwrap(),
+        };
+        let mut db = store.open().unwrap();
+        db.add_usual_window(&config.kiosk.availability, friday)
+            .unwrap();
+        db.remove_usual_window(&config.kiosk.availability, config.kiosk.availability[0])
+            .unwrap();
+        db.add_block(today, today, "Training day", datetime!(2026-11-30 12:00))
+            .unwrap();
+        let text = availability_list(&store, &config.kiosk.availability, today).unwrap();
+        assert!(text.contains("saved in the Diary staff page"), "{text}");
+        assert!(text.contains("  Friday     10:00 to 11:00"), "{text}");
+        assert!(!text.contains("09:00 to 12:30"), "{text}");
+        assert!(
+            text.contains("2026-11-30 to 2026-11-30  Training day"),
+            "{text}"
+        );
     }
 
     #[test]

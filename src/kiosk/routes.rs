@@ -72,6 +72,8 @@ use Access::Student;
 const STAFF: Access = Access::Staff(Role::Tutor);
 /// The careers leader only.
 const LEADER: Access = Access::Staff(Role::Leader);
+/// The careers adviser or the careers leader.
+const ADVISER: Access = Access::Staff(Role::Adviser);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -117,7 +119,6 @@ pub const ROUTES: &[Route] = &[
     route(Get, Exact("/staff"), Student, staff::auth::sign_in_form),
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
-    route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
     route(
         Get,
         Exact("/staff/audit"),
@@ -129,6 +130,20 @@ pub const ROUTES: &[Route] = &[
         Exact("/staff/accounts"),
         LEADER,
         staff::account_list::accounts_page,
+    ),
+    route(Get, Exact("/staff/today"), STAFF, staff::today::today),
+    route(
+        Post,
+        Exact("/staff/queue"),
+        ADVISER,
+        staff::today::queue_action,
+    ),
+    route(Get, Exact("/staff/diary"), ADVISER, staff::diary::diary),
+    route(
+        Post,
+        Exact("/staff/diary"),
+        ADVISER,
+        staff::diary::diary_change,
     ),
 ];
 

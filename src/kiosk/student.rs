@@ -1021,6 +1021,7 @@ struct PlaceView {
     number: i64,
     ahead: i64,
     done: bool,
+    called: bool,
 }
 
 #[derive(Serialize)]
@@ -1090,6 +1091,7 @@ pub fn queue_ticket(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
                 number: place.number,
                 ahead: place.ahead,
                 done: place.done,
+                called: place.called,
             }),
             number: String::new(),
             number_error: String::new(),
@@ -1120,6 +1122,7 @@ pub fn queue_place(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handler
                         number: p.number,
                         ahead: p.ahead,
                         done: p.done,
+                        called: p.called,
                     });
                     None
                 }

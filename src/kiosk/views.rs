@@ -79,16 +79,20 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../kiosk/templates/staff_sign_in.html"),
     ),
     (
-        "staff_home.html",
-        include_str!("../../kiosk/templates/staff_home.html"),
-    ),
-    (
         "staff_audit.html",
         include_str!("../../kiosk/templates/staff_audit.html"),
     ),
     (
         "staff_accounts.html",
         include_str!("../../kiosk/templates/staff_accounts.html"),
+    ),
+    (
+        "staff_today.html",
+        include_str!("../../kiosk/templates/staff_today.html"),
+    ),
+    (
+        "staff_diary.html",
+        include_str!("../../kiosk/templates/staff_diary.html"),
     ),
 ];
 

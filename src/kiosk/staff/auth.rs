@@ -257,11 +257,6 @@ pub fn sign_out(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErr
         ))
 }
 
-/// `GET /staff/today`: the staff home page.
-pub fn home(ctx: &mut Ctx<'_>, _req: &Request) -> Result<Response, HandlerError> {
-    ctx.page(200, "staff_home.html", "Today", &serde_json::json!({}))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

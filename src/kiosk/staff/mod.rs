@@ -7,8 +7,10 @@ pub mod account_list;
 pub mod accounts;
 pub mod audit_log;
 pub mod auth;
+pub mod diary;
 pub mod password;
 pub mod throttle;
+pub mod today;
 
 use std::fmt;
 use std::str::FromStr;

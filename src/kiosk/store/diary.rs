@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use time::{Date, PrimitiveDateTime};
 
+use super::week::{blocks_touching, date_at, saved_usual_week, Added};
 use super::{now_text, Db, Sent, StoreError};
 use crate::kiosk::config::WeeklyWindow;
 use crate::kiosk::domain::{iso_date, parse_iso_date, BookingRef, ClockTime, Slot};
@@ -317,7 +318,142 @@ impl Db {
     }
 }
 
+/// One booking of a day as staff see it on Today, cancelled ones included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayBooking {
+    /// Row id (the guidance record links to it).
+    pub id: i64,
+    /// When.
+    pub slot: Slot,
+    /// First name.
+    pub first_name: String,
+    /// Surname.
+    pub surname: String,
+    /// Tutor group.
+    pub tutor_group: String,
+    /// The quick check the student did before booking, if any.
+    pub triage_id: Option<i64>,
+    /// True once cancelled (the time is free again).
+    pub cancelled: bool,
+}
+
+impl Db {
+    /// Every booking on `day` in time order, cancelled ones included.
+    pub fn bookings_on(&self, day: Date) -> Result<Vec<DayBooking>, StoreError> {
+        let mut st = self.conn.prepare(
+            "SELECT id, start_min, end_min, first_name, surname, tutor_group, triage_id,
+                    cancelled_at IS NOT NULL
+             FROM booking WHERE day = ?1 ORDER BY start_min, cancelled_at IS NOT NULL, id",
+        )?;
+        let rows = st.query_map([iso_date(day)], |r| {
+            let start: u16 = r.get(1)?;
+            let end: u16 = r.get(2)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                start,
+                end,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, start, end, first_name, surname, tutor_group, triage_id, cancelled) = row?;
+            out.push(DayBooking {
+                id,
+                slot: slot_from(day, start, end)?,
+                first_name,
+                surname,
+                tutor_group,
+                triage_id,
+                cancelled,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Adds a one-off session on a date from the browser: refused if it overlaps another
+    /// one-off session that day; the same session twice changes nothing.
+    pub fn add_session(
+        &mut self,
+        day: Date,
+        from: ClockTime,
+        to: ClockTime,
+        now: PrimitiveDateTime,
+    ) -> Result<Added, StoreError> {
+        let tx = self.write()?;
+        let near = tx
+            .query_row(
+                "SELECT start_min, end_min FROM availability
+                 WHERE day = ?1 AND start_min < ?3 AND end_min > ?2
+                 ORDER BY start_min = ?2 AND end_min = ?3 DESC LIMIT 1",
+                params![iso_date(day), from.minutes(), to.minutes()],
+                |r| Ok((r.get::<_, u16>(0)?, r.get::<_, u16>(1)?)),
+            )
+            .optional()?;
+        match near {
+            Some((a, b)) if a == from.minutes() && b == to.minutes() => return Ok(Added::Already),
+            Some((a, b)) => {
+                return Ok(Added::Overlaps {
+                    from: ClockTime::from_minutes(a)
+                        .map_err(|_| StoreError::BadValue(a.to_string()))?,
+                    to: ClockTime::from_minutes(b.min(24 * 60 - 1))
+                        .map_err(|_| StoreError::BadValue(b.to_string()))?,
+                })
+            }
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO availability (day, start_min, end_min, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![iso_date(day), from.minutes(), to.minutes(), now_text(now)],
+        )?;
+        tx.commit()?;
+        Ok(Added::New)
+    }
+
+    /// Removes a one-off session; returns it, or `None` if it was already gone. Bookings already
+    /// made in it stay (the adviser sees them on Today and can tell the student).
+    pub fn remove_session(&mut self, id: i64) -> Result<Option<AvailabilityRow>, StoreError> {
+        let tx = self.write()?;
+        let found = tx
+            .query_row(
+                "SELECT id, day, start_min, end_min FROM availability WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(AvailabilityRow {
+                        id: r.get(0)?,
+                        day: date_at(r, 1)?,
+                        window: Window {
+                            start: r.get(2)?,
+                            end: r.get(3)?,
+                        },
+                    })
+                },
+            )
+            .optional()?;
+        if found.is_some() {
+            tx.execute("DELETE FROM availability WHERE id = ?1", [id])?;
+            tx.commit()?;
+        }
+        Ok(found)
+    }
+}
+
 type RowBooking = Result<Booking, StoreError>;
+
+/// A booking's slot from its stored start and end minutes.
+fn slot_from(day: Date, start: u16, end: u16) -> Result<Slot, StoreError> {
+    let start =
+        ClockTime::from_minutes(start).map_err(|_| StoreError::BadValue(start.to_string()))?;
+    Ok(Slot {
+        day,
+        start,
+        minutes: end.saturating_sub(start.minutes()),
+    })
+}
 
 fn booking_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RowBooking> {
     booking_from_row_at(r, 0)
@@ -337,15 +473,9 @@ fn booking_from_row_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RowB
             .parse()
             .map_err(|_| StoreError::BadValue(reference.clone()))?;
         let day = parse_iso_date(&day).map_err(|_| StoreError::BadValue(day.clone()))?;
-        let start =
-            ClockTime::from_minutes(start).map_err(|_| StoreError::BadValue(start.to_string()))?;
         Ok(Booking {
             reference,
-            slot: Slot {
-                day,
-                start,
-                minutes: end.saturating_sub(start.minutes()),
-            },
+            slot: slot_from(day, start, end)?,
             first_name,
             surname,
             tutor_group,
@@ -354,21 +484,25 @@ fn booking_from_row_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RowB
 }
 
 /// The one place the adviser's diary is worked out: for each day from `from` to `to` inclusive,
-/// the usual weekly windows plus sessions added for that date. Both the slot list and [`Db::book`]
-/// use it, so a slot offered is a slot that can be booked.
+/// the usual weekly windows (the browser's once saved there, otherwise `pattern` from
+/// kiosk.toml) plus sessions added for that date, and nothing at all on a blocked date. Both the
+/// slot list and [`Db::book`] use it, so a slot offered is a slot that can be booked.
 fn open_windows(
     conn: &Connection,
     pattern: &[WeeklyWindow],
     from: Date,
     to: Date,
 ) -> rusqlite::Result<Vec<(Date, Vec<Window>)>> {
+    let saved = saved_usual_week(conn)?;
+    let usual = saved.as_deref().unwrap_or(pattern);
+    let blocks = blocks_touching(conn, from, to)?;
     let mut st = conn.prepare_cached(
         "SELECT day, start_min, end_min FROM availability WHERE day >= ?1 AND day <= ?2",
     )?;
     let added = st
         .query_map(params![iso_date(from), iso_date(to)], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                date_at(r, 0)?,
                 Window {
                     start: r.get(1)?,
                     end: r.get(2)?,
@@ -379,9 +513,13 @@ fn open_windows(
     let mut out = Vec::new();
     let mut day = from;
     while day <= to {
-        let key = iso_date(day);
-        let mut windows = weekly_for(pattern, day);
-        windows.extend(added.iter().filter(|(d, _)| *d == key).map(|(_, w)| *w));
+        let windows = if blocks.iter().any(|b| b.covers(day)) {
+            Vec::new()
+        } else {
+            let mut w = weekly_for(usual, day);
+            w.extend(added.iter().filter(|(d, _)| *d == day).map(|(_, w)| *w));
+            w
+        };
         out.push((day, windows));
         match day.next_day() {
             Some(d) => day = d,

@@ -23,6 +23,7 @@ mod staff;
 #[cfg(test)]
 mod tests;
 mod triage;
+mod week;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -35,13 +36,14 @@ use time::PrimitiveDateTime;
 use super::domain::iso_date;
 
 pub use audit::{AuditAction, AuditEntry, AuditLine};
-pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
+pub use diary::{AvailabilityRow, BookError, Booking, DayBooking, NewBooking};
 pub use maintenance::{check_backup, Counts};
-pub use queue::QueuePlace;
+pub use queue::{QueueEntry, QueueMark, QueuePlace};
 pub use schema::SCHEMA_VERSION;
 pub use sign_in::RecentFailures;
 pub use staff::{AccountError, StaffAccount};
-pub use triage::{NewTriage, TriageSummary};
+pub use triage::{NewTriage, TriageDetail, TriageSummary};
+pub use week::{Added, DiaryBlock, UsualWeekSource, USUAL_WEEK_SAVED, WEEKDAYS};
 
 /// The database file and how to open it; each worker thread opens its own [`Db`].
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 use super::*;
 use crate::kiosk::config::{DayName, WeeklyWindow};
 use crate::kiosk::domain::ClockTime;
-use crate::kiosk::domain::{Rag, Slot, YearGroup};
+use crate::kiosk::domain::{Consideration, Rag, Slot, YearGroup};
 use time::macros::datetime;
 use time::Date;
 
@@ -317,4 +317,195 @@ fn a_damaged_check_row_is_an_error_not_a_panic() {
             .contains("`purple` is not red, amber or green"),
         "{e}"
     );
+}
+
+fn weekly(day: DayName, from: &str, to: &str) -> WeeklyWindow {
+    WeeklyWindow {
+        day,
+        from: from.parse().unwrap(),
+        to: to.parse().unwrap(),
+    }
+}
+
+/// The windows `open_windows` gives for one day, as (start, end) minutes.
+fn windows_on(db: &Db, pattern: &[WeeklyWindow], day: Date) -> Vec<(u16, u16)> {
+    db.open_windows(pattern, day, day).unwrap()[0]
+        .1
+        .iter()
+        .map(|w| (w.start, w.end))
+        .collect()
+}
+
+#[test]
+fn the_usual_week_comes_from_the_browser_once_saved_there() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let tue = time::macros::date!(2026 - 12 - 01);
+    let wed = time::macros::date!(2026 - 12 - 02);
+    let config = morning();
+    assert_eq!(db.usual_week(&config).unwrap().0, UsualWeekSource::Config);
+    assert_eq!(windows_on(&db, &config, tue), [(540, 720)]);
+
+    // An overlapping first row saves nothing: the week still comes from kiosk.toml.
+    let clash = weekly(DayName::Tuesday, "11:00", "13:00");
+    assert!(matches!(
+        db.add_usual_window(&config, clash).unwrap(),
+        Added::Overlaps { .. }
+    ));
+    assert_eq!(db.usual_week(&config).unwrap().0, UsualWeekSource::Config);
+    // So do kiosk.toml's own row added again and a row removed that is not there.
+    assert_eq!(
+        db.add_usual_window(&config, config[0]).unwrap(),
+        Added::Already
+    );
+    let absent = weekly(DayName::Monday, "09:00", "10:00");
+    assert!(!db.remove_usual_window(&config, absent).unwrap());
+    assert_eq!(db.usual_week(&config).unwrap().0, UsualWeekSource::Config);
+
+    let wednesday = weekly(DayName::Wednesday, "10:00", "11:00");
+    assert_eq!(db.add_usual_window(&config, wednesday).unwrap(), Added::New);
+    assert_eq!(
+        db.add_usual_window(&config, wednesday).unwrap(),
+        Added::Already
+    );
+    let (source, rows) = db.usual_week(&config).unwrap();
+    assert_eq!((source, rows.len()), (UsualWeekSource::Browser, 2));
+    assert_eq!(windows_on(&db, &config, wed), [(600, 660)]);
+    // From now on kiosk.toml's list is not read: an empty one changes nothing.
+    assert_eq!(windows_on(&db, &[], tue), [(540, 720)]);
+
+    assert!(db.remove_usual_window(&config, config[0]).unwrap());
+    assert!(!db.remove_usual_window(&config, config[0]).unwrap());
+    assert!(windows_on(&db, &config, tue).is_empty());
+}
+
+#[test]
+fn a_blocked_day_has_no_windows_and_cannot_be_booked() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let tue = time::macros::date!(2026 - 12 - 01);
+    let config = morning();
+    let extra = (
+        ClockTime::from_minutes(14 * 60).unwrap(),
+        ClockTime::from_minutes(15 * 60).unwrap(),
+    );
+    assert_eq!(
+        db.add_session(tue, extra.0, extra.1, NOW).unwrap(),
+        Added::New
+    );
+    assert_eq!(
+        db.add_session(tue, extra.0, extra.1, NOW).unwrap(),
+        Added::Already
+    );
+    assert_eq!(windows_on(&db, &config, tue), [(540, 720), (840, 900)]);
+
+    assert_eq!(
+        db.add_block(tue, tue, "Training day", NOW).unwrap(),
+        Added::New
+    );
+    assert_eq!(
+        db.add_block(tue, tue, "Training day", NOW).unwrap(),
+        Added::Already
+    );
+    assert!(windows_on(&db, &config, tue).is_empty());
+    let next = tue + time::Duration::days(7);
+    assert_eq!(
+        windows_on(&db, &config, next),
+        [(540, 720)],
+        "only the blocked day"
+    );
+    assert!(matches!(
+        db.book(&booking(tue, "09:00", 30, None), &config, NOW),
+        Err(BookError::Unavailable)
+    ));
+
+    let block = db.blocks_between(tue, tue).unwrap().remove(0);
+    assert_eq!(block.reason, "Training day");
+    assert!(db.remove_block(block.id).unwrap().is_some());
+    assert!(db.remove_block(block.id).unwrap().is_none());
+    assert!(db
+        .book(&booking(tue, "09:00", 30, None), &config, NOW)
+        .is_ok());
+}
+
+#[test]
+fn queue_marks_change_an_entry_once_and_called_people_are_not_ahead() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let day = NOW.date();
+    for name in ["Ann", "Ben", "Cal"] {
+        db.join_queue(day, name, "10A", None, NOW).unwrap();
+    }
+    let ids: Vec<i64> = db
+        .queue_entries(day)
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    let (e, changed) = db
+        .mark_queue(ids[0], QueueMark::Call, NOW)
+        .unwrap()
+        .unwrap();
+    assert!(changed && e.called.is_some());
+    let (_, changed) = db
+        .mark_queue(ids[0], QueueMark::Call, NOW)
+        .unwrap()
+        .unwrap();
+    assert!(!changed);
+    let first = db.queue_place(day, 1).unwrap().unwrap();
+    assert!(first.called && !first.done);
+    assert_eq!(db.queue_place(day, 2).unwrap().unwrap().ahead, 0);
+    assert_eq!(db.queue_place(day, 3).unwrap().unwrap().ahead, 1);
+    assert_eq!(db.queue_waiting(day).unwrap(), 2);
+
+    // Left: cannot then be seen; seen without a call counts as called too.
+    assert!(
+        db.mark_queue(ids[1], QueueMark::Left, NOW)
+            .unwrap()
+            .unwrap()
+            .1
+    );
+    assert!(
+        !db.mark_queue(ids[1], QueueMark::Seen, NOW)
+            .unwrap()
+            .unwrap()
+            .1
+    );
+    let (e, changed) = db
+        .mark_queue(ids[2], QueueMark::Seen, NOW)
+        .unwrap()
+        .unwrap();
+    assert!(changed && e.seen.is_some() && e.called.is_some());
+    assert!(db.mark_queue(9999, QueueMark::Call, NOW).unwrap().is_none());
+    assert_eq!(db.queue_waiting(day).unwrap(), 0);
+}
+
+#[test]
+fn a_quick_check_is_read_back_with_its_answers_in_order() {
+    let (_d, s) = store();
+    let mut db = s.open().unwrap();
+    let mut t = triage(11, Rag::Amber, 45, None);
+    t.answers = vec![
+        ("b".into(), "Second question?".into(), "Yes".into(), 2),
+        ("a".into(), "First question?".into(), "No".into(), 0),
+    ];
+    t.options = vec![(
+        "college".into(),
+        "Go to college".into(),
+        Consideration::Considering,
+    )];
+    let token = db.save_triage(&t, NOW).unwrap().into_inner();
+    let id = db.triage_by_token(&token).unwrap().unwrap().id;
+    let d = db.triage_detail(id).unwrap().unwrap();
+    assert_eq!(d.rag, Rag::Amber);
+    assert_eq!(d.year.get(), 11);
+    assert_eq!(
+        d.answers[0],
+        ("Second question?".to_string(), "Yes".to_string())
+    );
+    assert_eq!(
+        d.options,
+        [("Go to college".to_string(), Consideration::Considering)]
+    );
+    assert!(db.triage_detail(id + 1).unwrap().is_none());
 }

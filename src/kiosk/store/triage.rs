@@ -114,3 +114,66 @@ impl Db {
             .optional()?)
     }
 }
+
+/// A saved quick check with its answers, for staff (Today shows it beside each booking).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageDetail {
+    /// Result.
+    pub rag: Rag,
+    /// Year group.
+    pub year: YearGroup,
+    /// Whether the student asked for extra support.
+    pub extra_support: bool,
+    /// (question, answer) with their wording at the time, in the order asked.
+    pub answers: Vec<(String, String)>,
+    /// (route label, how much it is being considered).
+    pub options: Vec<(String, Consideration)>,
+}
+
+impl Db {
+    /// The quick check `id` with its answers, or `None` if it has gone (purged or erased).
+    pub fn triage_detail(&self, id: i64) -> Result<Option<TriageDetail>, StoreError> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT rag, year_group, extra_support FROM triage WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, u8>(1)?,
+                        r.get::<_, bool>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((rag, year, extra_support)) = head else {
+            return Ok(None);
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT question, answer FROM triage_answer WHERE triage_id = ?1 ORDER BY rowid",
+        )?;
+        let answers = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT label, consideration FROM triage_option WHERE triage_id = ?1 ORDER BY rowid",
+        )?;
+        let raw = st
+            .query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut options = Vec::with_capacity(raw.len());
+        for (label, c) in raw {
+            options.push((label, c.parse().map_err(|_| StoreError::BadValue(c))?));
+        }
+        Ok(Some(TriageDetail {
+            rag: rag.parse().map_err(|_| StoreError::BadValue(rag))?,
+            year: YearGroup::new(year).map_err(|_| StoreError::BadValue(year.to_string()))?,
+            extra_support,
+            answers,
+            options,
+        }))
+    }
+}
