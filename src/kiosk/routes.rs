@@ -70,6 +70,8 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 use Access::Student;
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
+/// The careers adviser or the careers leader.
+const ADVISER: Access = Access::Staff(Role::Adviser);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -116,6 +118,44 @@ pub const ROUTES: &[Route] = &[
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
     route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
+    route(
+        Get,
+        Exact("/staff/guidance"),
+        ADVISER,
+        staff::guidance::form,
+    ),
+    route(
+        Post,
+        Exact("/staff/guidance"),
+        ADVISER,
+        staff::guidance::save,
+    ),
+    route(
+        Get,
+        Exact("/staff/guidance/slip"),
+        ADVISER,
+        staff::guidance::slip,
+    ),
+    route(
+        Get,
+        Exact("/staff/follow-ups"),
+        STAFF,
+        staff::followup::list,
+    ),
+    route(Get, Exact("/staff/follow-up"), STAFF, staff::followup::form),
+    route(
+        Post,
+        Exact("/staff/follow-up"),
+        STAFF,
+        staff::followup::save,
+    ),
+    route(
+        Get,
+        Exact("/staff/students"),
+        STAFF,
+        staff::students::search,
+    ),
+    route(Get, Exact("/staff/student"), STAFF, staff::students::record),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.

@@ -5,7 +5,10 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod followup;
+pub mod guidance;
 pub mod password;
+pub mod students;
 
 use std::fmt;
 use std::str::FromStr;

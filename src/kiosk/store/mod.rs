@@ -15,10 +15,13 @@
 
 mod audit;
 mod diary;
+mod follow_up;
+mod guidance;
 mod maintenance;
 mod queue;
 mod schema;
 mod staff;
+mod students;
 #[cfg(test)]
 mod tests;
 mod triage;
@@ -35,10 +38,16 @@ use super::domain::iso_date;
 
 pub use audit::{AuditAction, AuditEntry};
 pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
+pub use follow_up::{FollowUp, FollowUpAnswer, FollowUpInput};
+pub use guidance::{
+    BadDestination, Destination, GuidanceInput, GuidanceRecord, Saved, SessionSource,
+    SessionSubject,
+};
 pub use maintenance::{check_backup, Counts};
 pub use queue::QueuePlace;
 pub use schema::SCHEMA_VERSION;
 pub use staff::{AccountError, StaffAccount};
+pub use students::{CheckOnRecord, Student, StudentName};
 pub use triage::{NewTriage, TriageSummary};
 
 /// The database file and how to open it; each worker thread opens its own [`Db`].
