@@ -520,3 +520,98 @@ fn a_drop_in_visit_asks_for_the_surname() {
         s
     );
 }
+
+#[test]
+fn guidance_for_a_student_on_record_without_a_booking() {
+    let k = Kiosk::start();
+    let booking = book(
+        &k,
+        Some(year11("considering", "0")),
+        "2026-12-01T09:00",
+        ("Ada", "Lovelace", "10A"),
+    );
+    let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
+    let mut fields = guidance_fields("First", &["One"], &[("destination", "undecided")]);
+    fields.push(("booking".into(), booking.to_string()));
+    assert_eq!(post(&mut adviser, "/staff/guidance", &fields).status, 200);
+    let ada = student_id(&k, "Lovelace");
+    let r = adviser.get(&format!("/staff/student?id={ada}"));
+    assert!(r
+        .body
+        .contains(&format!("href=\"/staff/guidance?student={ada}\"")));
+    let r = adviser.get(&format!("/staff/guidance?student={ada}"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Guidance for Ada Lovelace (10A)") && r.body.contains("<dd>Red</dd>"));
+    let mut fields = guidance_fields("Second", &["Two"], &[("destination", "employment")]);
+    fields.push(("student".into(), ada.to_string()));
+    assert_eq!(post(&mut adviser, "/staff/guidance", &fields).status, 200);
+    assert_eq!(
+        k.count(&format!(
+            "SELECT COUNT(*) FROM guidance WHERE student_id = {ada} AND booking_id IS NULL"
+        )),
+        1
+    );
+    assert_eq!(k.count("SELECT COUNT(*) FROM follow_up"), 2);
+    assert_eq!(k.count("SELECT COUNT(*) FROM student"), 1);
+    assert_eq!(adviser.get("/staff/guidance?student=999").status, 404);
+}
+
+#[test]
+fn a_follow_up_saved_by_someone_else_first_is_not_overwritten() {
+    let mut k = Kiosk::start();
+    let booking = book(&k, None, "2026-12-01T09:00", ("Ada", "Lovelace", "10A"));
+    k.add_staff("Ms Patel", Role::Adviser, &[]);
+    k.add_staff("Mr Jones", Role::Tutor, &["10A"]);
+    let mut adviser = sign_in(&k, "Ms Patel");
+    let mut fields = guidance_fields("Notes", &["One"], &[("destination", "undecided")]);
+    fields.push(("booking".into(), booking.to_string()));
+    assert_eq!(post(&mut adviser, "/staff/guidance", &fields).status, 200);
+    k.restart_at(datetime!(2026-12-29 10:00));
+    let f = k.count("SELECT id FROM follow_up");
+    let mut tutor = sign_in(&k, "Mr Jones");
+    let mut adviser = sign_in(&k, "Ms Patel");
+    let v = tutor
+        .get(&format!("/staff/follow-up?id={f}"))
+        .field("version");
+    assert_eq!(
+        adviser
+            .get(&format!("/staff/follow-up?id={f}"))
+            .field("version"),
+        v
+    );
+    let answers = |more_help: &'static str, note: &'static str| {
+        vec![
+            ("id".to_string(), f.to_string()),
+            ("version".to_string(), v.clone()),
+            ("q_actions-done".to_string(), "Yes".to_string()),
+            ("q_clearer".to_string(), "Yes".to_string()),
+            ("q_more-help".to_string(), more_help.to_string()),
+            ("note".to_string(), note.to_string()),
+        ]
+    };
+    let r = post(
+        &mut tutor,
+        "/staff/follow-up",
+        &answers("No", "All done, from the tutor"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        &mut adviser,
+        "/staff/follow-up",
+        &answers("Not sure", "From the adviser"),
+    );
+    assert_eq!(r.status, 409);
+    assert!(r
+        .body
+        .contains("Not saved: Mr Jones recorded this follow-up"));
+    assert!(r.body.contains("All done, from the tutor") && r.body.contains("From the adviser"));
+    let note: String = k
+        .db()
+        .query_row("SELECT note FROM follow_up", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(note, "All done, from the tutor");
+    assert_eq!(
+        k.count("SELECT COUNT(*) FROM follow_up_answer WHERE question_id = 'more-help' AND answer = 'No'"),
+        1
+    );
+}

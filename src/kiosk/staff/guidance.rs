@@ -130,10 +130,15 @@ impl Target {
             let record = db.guidance(id)?.ok_or(HandlerError::NotFound)?;
             return Ok(Target::Edit(Box::new(record)));
         }
-        let source = match (id_param(form, "booking"), id_param(form, "queue")) {
-            (Some(b), _) => SessionSource::Booking(b),
-            (None, Some(q)) => SessionSource::Queue(q),
-            (None, None) => {
+        let source = match (
+            id_param(form, "booking"),
+            id_param(form, "queue"),
+            id_param(form, "student"),
+        ) {
+            (Some(b), _, _) => SessionSource::Booking(b),
+            (None, Some(q), _) => SessionSource::Queue(q),
+            (None, None, Some(s)) => SessionSource::Student(s),
+            (None, None, None) => {
                 return Err(HandlerError::BadRequest(
                     "Open a guidance record from a booking, the drop-in queue or a student's \
                      record."
@@ -151,6 +156,7 @@ impl Target {
             Target::New(s) => match s.source {
                 SessionSource::Booking(b) => vec![("booking", b.to_string())],
                 SessionSource::Queue(q) => vec![("queue", q.to_string())],
+                SessionSource::Student(s) => vec![("student", s.to_string())],
             },
         }
     }
@@ -168,6 +174,18 @@ impl Target {
             Target::New(s) => match s.source {
                 SessionSource::Booking(b) => format!("booking {b}"),
                 SessionSource::Queue(q) => format!("queue entry {q}"),
+                SessionSource::Student(s) => format!("student {s} new guidance"),
+            },
+        }
+    }
+
+    /// The student's row id, once they have one.
+    fn student_id(&self) -> Option<i64> {
+        match self {
+            Target::Edit(r) => Some(r.student_id),
+            Target::New(s) => match s.source {
+                SessionSource::Student(id) => Some(id),
+                _ => None,
             },
         }
     }
@@ -386,11 +404,10 @@ fn form_page(
             checked: values.destination == d.as_str(),
         })
         .collect();
-    let (year, rag, record_id, student_id, follow_up_due) = match target {
+    let (year, rag, record_id, follow_up_due) = match target {
         Target::New(s) => (
             s.year.map(|y| y.to_string()).unwrap_or_default(),
             s.rag.map(|r| r.word().to_string()).unwrap_or_default(),
-            None,
             None,
             String::new(),
         ),
@@ -398,10 +415,10 @@ fn form_page(
             String::new(),
             String::new(),
             Some(r.id),
-            Some(r.student_id),
             r.follow_up_due.map(day_label).unwrap_or_default(),
         ),
     };
+    let student_id = target.student_id();
     let full = format!("{} {}", name.first_name, name.surname);
     let page = FormPage {
         heading: format!("Guidance for {} ({})", full.trim(), name.tutor_group),
@@ -443,8 +460,8 @@ fn form_page(
     ctx.page(status, "staff_guidance.html", &title, &page)
 }
 
-/// `GET /staff/guidance?booking=ID|queue=ID|id=ID`: the guidance form, blank for a new
-/// session (dated the booking's day) or filled in for an existing record.
+/// `GET /staff/guidance?booking=ID|queue=ID|student=ID|id=ID`: the guidance form, blank for a
+/// new session (dated the booking's day, or today) or filled in for an existing record.
 pub fn form(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let target = Target::find(ctx, &req.query)?;
     if let Target::New(s) = &target {
@@ -452,17 +469,20 @@ pub fn form(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
             return Ok(Response::see_other(&format!("/staff/guidance?id={id}")));
         }
     }
-    let (student, values) = match &target {
-        Target::Edit(r) => (Some(r.student_id), Values::of(&r.input)),
-        Target::New(s) => (
-            None,
-            Values {
-                held_on: iso_date(s.day.min(ctx.now.date())),
-                ..Values::default()
-            },
-        ),
+    let today = ctx.now.date();
+    let values = match &target {
+        Target::Edit(r) => Values::of(&r.input),
+        Target::New(s) => Values {
+            held_on: iso_date(s.day.map_or(today, |d| d.min(today))),
+            ..Values::default()
+        },
     };
-    audit(ctx, AuditAction::View, &target.audit_record(), student)?;
+    audit(
+        ctx,
+        AuditAction::View,
+        &target.audit_record(),
+        target.student_id(),
+    )?;
     let saved = req.query.get("saved").is_some();
     form_page(
         ctx,

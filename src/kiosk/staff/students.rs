@@ -176,6 +176,7 @@ pub fn record(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
         "staff_student.html",
         &name,
         &serde_json::json!({
+            "id": id,
             "name": name,
             "tutor_group": student.name.tutor_group,
             "year": student.year.map(|y| y.to_string()).unwrap_or_default(),

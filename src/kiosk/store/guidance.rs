@@ -111,6 +111,9 @@ pub enum SessionSource {
     Booking(i64),
     /// A drop-in queue entry (row id).
     Queue(i64),
+    /// A student already on record, seen without a booking (for example after their tutor
+    /// referred them back).
+    Student(i64),
 }
 
 /// The student and day a new guidance record is for, from its booking or queue entry.
@@ -124,8 +127,8 @@ pub struct SessionSubject {
     pub year: Option<YearGroup>,
     /// The quick check's result, if any.
     pub rag: Option<Rag>,
-    /// The day of the booking or the drop-in.
-    pub day: Date,
+    /// The day of the booking or the drop-in; none for a student seen without one.
+    pub day: Option<Date>,
     /// The guidance record already made for it, if any.
     pub recorded: Option<i64>,
 }
@@ -197,9 +200,20 @@ impl Db {
                         (SELECT g.id FROM guidance g WHERE g.queue_entry_id = q.id)
                  FROM queue_entry q WHERE q.id = ?1"
             }
+            SessionSource::Student(_) => {
+                "SELECT s.first_name, s.surname, s.tutor_group, s.year_group,
+                        (SELECT t.rag FROM triage t
+                         WHERE t.student_id = s.id
+                            OR t.id IN (SELECT triage_id FROM booking WHERE student_id = s.id)
+                         ORDER BY t.created_at DESC, t.id DESC LIMIT 1),
+                        NULL, NULL
+                 FROM student s WHERE s.id = ?1"
+            }
         };
         let id = match source {
-            SessionSource::Booking(id) | SessionSource::Queue(id) => id,
+            SessionSource::Booking(id) | SessionSource::Queue(id) | SessionSource::Student(id) => {
+                id
+            }
         };
         let row = self
             .conn
@@ -212,7 +226,7 @@ impl Db {
                     },
                     r.get::<_, Option<u8>>(3)?,
                     r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<i64>>(6)?,
                 ))
             })
@@ -227,7 +241,7 @@ impl Db {
             rag: rag
                 .map(|r| r.parse().map_err(|_| StoreError::BadValue(r)))
                 .transpose()?,
-            day: date_column(&day)?,
+            day: day.map(|d| date_column(&d)).transpose()?,
             recorded,
         }))
     }
@@ -249,7 +263,9 @@ impl Db {
         let (booking, queue) = match subject.source {
             SessionSource::Booking(id) => (Some(id), None),
             SessionSource::Queue(id) => (None, Some(id)),
+            SessionSource::Student(_) => (None, None),
         };
+        // NULL matches nothing here, so a student seen without a booking may have any number.
         let earlier: Option<i64> = tx
             .query_row(
                 "SELECT id FROM guidance WHERE booking_id = ?1 OR queue_entry_id = ?2",
@@ -280,6 +296,7 @@ impl Db {
                     params![id, student],
                 )?;
             }
+            SessionSource::Student(_) => {}
         }
         let stamp = now_text(now);
         tx.execute(
