@@ -99,6 +99,7 @@ test('the adviser records guidance by the labels and prints the actions slip', {
     assert.equal(await page.getByLabel('Action 1').inputValue(), 'Visit the college open day');
     assert.equal(await page.getByLabel('Notes').getAttribute('aria-invalid'), 'true');
     await checkScreen(page, 'guidance form, with errors');
+    await screenshot(page, 'staff-guidance-errors');
 
     await page.getByLabel('Notes').fill('Keen on engineering.\nTalked about apprenticeships.');
     await page.getByLabel('Action 2').fill('Ask your tutor about work experience');
@@ -109,6 +110,7 @@ test('the adviser records guidance by the labels and prints the actions slip', {
     assert.match(await page.getByRole('status').innerText(), /Guidance saved/);
     assert.ok(await page.getByLabel("Counts as the student's guidance meeting by 16").isChecked());
     await checkScreen(page, 'guidance form, saved');
+    await screenshot(page, 'staff-guidance-saved');
 
     // The slip: printable as it is, A6, one page.
     await follow(page, page.getByRole('link', { name: 'Print the actions slip for the student' }));
@@ -150,6 +152,7 @@ test('the adviser records guidance by the labels and prints the actions slip', {
     assert.match(await page.locator('h1').innerText(), /Follow-up for Ada Lovelace/);
     assert.match(await page.locator('main').innerText(), /Visit the college open day/);
     await checkScreen(page, 'follow-up form');
+    await screenshot(page, 'staff-follow-up');
     await submit(page, 'Save follow-up');
     assert.match(await page.locator('.error-summary').innerText(), /Choose an answer/);
     await checkScreen(page, 'follow-up form, with errors');
