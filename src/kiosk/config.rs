@@ -1,7 +1,8 @@
-//! The kiosk's settings and triage questionnaire, read once at start from `kiosk.toml` and
-//! `triage.toml` so a school can change them without touching code.
+//! The kiosk's settings, triage questionnaire and follow-up questions, read once at start from
+//! `kiosk.toml`, `triage.toml` and `follow_up.toml` so a school can change them without touching
+//! code.
 //!
-//! Both files are parsed into typed structs with unknown fields refused; every error names the
+//! Each file is parsed into typed structs with unknown fields refused; every error names the
 //! file, the line and the field. Copies of the default files are built into the binary and used
 //! for any file the config folder does not have.
 
