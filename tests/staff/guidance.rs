@@ -288,6 +288,15 @@ fn guidance_from_booking_to_follow_up_and_referral() {
         tutor.get(&format!("/staff/follow-up?id={grace_f}")).status,
         403
     );
+    let r = tutor.post(
+        "/staff/follow-up",
+        &[
+            ("id", &grace_f.to_string()),
+            ("version", "1"),
+            ("q_actions-done", "Yes"),
+        ],
+    );
+    assert_eq!(r.status, 403, "nor can they record it");
     assert_eq!(
         tutor.get(&format!("/staff/student?id={grace_id}")).status,
         403
@@ -398,6 +407,11 @@ fn guidance_from_booking_to_follow_up_and_referral() {
     );
     let r = tutor.get("/staff/students?q=lovelace");
     assert!(r.body.contains(&format!("/staff/student?id={ada_id}")));
+    assert_eq!(
+        k.count("SELECT COUNT(*) FROM audit_log WHERE record LIKE '%lovelace%'"),
+        0,
+        "searched words are not logged"
+    );
     let r = tutor.get("/staff/students?q=");
     assert!(
         !r.body.contains("Hopper"),
