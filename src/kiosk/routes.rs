@@ -70,8 +70,6 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
 use Access::Student;
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
-/// The careers adviser or the careers leader.
-const ADVISER: Access = Access::Staff(Role::Adviser);
 use Method::{Get, Post};
 use PathMatch::{Exact, Prefix};
 
@@ -121,19 +119,19 @@ pub const ROUTES: &[Route] = &[
     route(
         Get,
         Exact("/staff/guidance"),
-        ADVISER,
+        Access::Staff(Role::Adviser),
         staff::guidance::form,
     ),
     route(
         Post,
         Exact("/staff/guidance"),
-        ADVISER,
+        Access::Staff(Role::Adviser),
         staff::guidance::save,
     ),
     route(
         Get,
         Exact("/staff/guidance/slip"),
-        ADVISER,
+        Access::Staff(Role::Adviser),
         staff::guidance::slip,
     ),
     route(
