@@ -1,7 +1,8 @@
-//! The kiosk's settings and triage questionnaire, read once at start from `kiosk.toml` and
-//! `triage.toml` so a school can change them without touching code.
+//! The kiosk's settings, triage questionnaire and follow-up questions, read once at start from
+//! `kiosk.toml`, `triage.toml` and `follow_up.toml` so a school can change them without touching
+//! code.
 //!
-//! Both files are parsed into typed structs with unknown fields refused; every error names the
+//! Each file is parsed into typed structs with unknown fields refused; every error names the
 //! file, the line and the field. Copies of the default files are built into the binary and used
 //! for any file the config folder does not have.
 
@@ -18,6 +19,8 @@ use crate::clock::Zone;
 pub const DEFAULT_KIOSK_TOML: &str = include_str!("../../kiosk/kiosk.toml");
 /// The default `triage.toml`, used when the config folder has none.
 pub const DEFAULT_TRIAGE_TOML: &str = include_str!("../../kiosk/triage.toml");
+/// The default `follow_up.toml`, used when the config folder has none.
+pub const DEFAULT_FOLLOW_UP_TOML: &str = include_str!("../../kiosk/follow_up.toml");
 
 /// Everything the kiosk reads from its config folder.
 #[derive(Debug, Clone)]
@@ -26,6 +29,8 @@ pub struct Config {
     pub kiosk: KioskSettings,
     /// From `triage.toml`.
     pub triage: TriageSettings,
+    /// From `follow_up.toml`.
+    pub follow_up: FollowUpSettings,
     /// A `templates/` folder inside the config folder, whose files override the built-in ones.
     pub template_dir: Option<PathBuf>,
     /// Where each file came from, for the start-up message.
@@ -68,11 +73,40 @@ pub struct KioskSettings {
     /// clock changes while it runs.
     #[serde(default, deserialize_with = "time_zone")]
     pub time_zone: Zone,
+    /// Days after a guidance session that its follow-up falls due (the Pathway Planner model
+    /// follows up three to four weeks later, so 21 to 28).
+    #[serde(default = "default_follow_up_days")]
+    pub follow_up_days: u16,
 }
 
 /// Reads `time_zone`, naming the field in the error (the message alone would not).
 fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Zone, D::Error> {
     Zone::deserialize(d).map_err(|e| serde::de::Error::custom(format!("time_zone: {e}")))
+}
+
+fn default_follow_up_days() -> u16 {
+    28
+}
+
+/// `follow_up.toml`: what a tutor asks a student a few weeks after guidance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpSettings {
+    /// The questions, in order.
+    pub questions: Vec<FollowUpQuestion>,
+}
+
+/// One follow-up question.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpQuestion {
+    /// Stable id stored with the answer.
+    pub id: String,
+    /// The question.
+    pub text: String,
+    /// The answers to pick from; none means the tutor types the answer.
+    #[serde(default)]
+    pub answers: Vec<String>,
 }
 
 /// `[backup]` in `kiosk.toml`: a copy of the database each day the kiosk runs, the oldest
@@ -452,10 +486,14 @@ impl Config {
         let mut sources = Vec::new();
         let (kiosk_name, kiosk_src) = read_or_default(dir, "kiosk.toml", DEFAULT_KIOSK_TOML)?;
         let (triage_name, triage_src) = read_or_default(dir, "triage.toml", DEFAULT_TRIAGE_TOML)?;
+        let (follow_up_name, follow_up_src) =
+            read_or_default(dir, "follow_up.toml", DEFAULT_FOLLOW_UP_TOML)?;
+        let follow_up = parse_follow_up(&follow_up_name, &follow_up_src)?;
         let kiosk = parse_kiosk(&kiosk_name, &kiosk_src)?;
         let triage = parse_triage(&triage_name, &triage_src)?;
         sources.push(kiosk_name);
         sources.push(triage_name);
+        sources.push(follow_up_name);
         let template_dir = dir.map(|d| d.join("templates")).filter(|d| d.is_dir());
         if let Some(t) = &template_dir {
             sources.push(format!("templates from {}", t.display()));
@@ -463,6 +501,7 @@ impl Config {
         Ok(Config {
             kiosk,
             triage,
+            follow_up,
             template_dir,
             sources,
         })
@@ -571,6 +610,17 @@ pub fn parse_kiosk(file: &str, src: &str) -> Result<KioskSettings, ConfigError> 
     c.range("slot_step_minutes", k.slot_step_minutes.into(), 5, 120)?;
     c.range("retention_days", k.retention_days.into(), 30, 3650)?;
     c.range("backup.keep", k.backup.keep.into(), 0, 3650)?;
+    if !(21..=28).contains(&k.follow_up_days) {
+        return Err(c.fail(
+            "follow_up_days",
+            "follow_up_days",
+            format!(
+                "must be between 21 and 28 (three to four weeks after guidance, as in the \
+                 Pathway Planner model), not {}",
+                k.follow_up_days
+            ),
+        ));
+    }
     if k.backup.folder.as_os_str().is_empty() {
         return Err(c.fail(
             "backup.folder",
@@ -705,6 +755,43 @@ pub fn parse_triage(file: &str, src: &str) -> Result<TriageSettings, ConfigError
         }
     }
     Ok(t)
+}
+
+/// Parses and checks `follow_up.toml`.
+pub fn parse_follow_up(file: &str, src: &str) -> Result<FollowUpSettings, ConfigError> {
+    let f: FollowUpSettings = parse_toml(file, src)?;
+    let c = Checker { file, src };
+    if f.questions.is_empty() {
+        return Err(c.fail(
+            "questions",
+            "questions",
+            "lists no questions; add at least one [[questions]] block with id and text",
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    for (i, q) in f.questions.iter().enumerate() {
+        if !is_id(&q.id) || !ids.insert(q.id.as_str()) {
+            return Err(c.fail(
+                format!("questions[{i}].id"),
+                "id",
+                format!(
+                    "`{}` must be a unique id of lower-case letters, digits and dashes",
+                    q.id
+                ),
+            ));
+        }
+        if q.text.trim().is_empty() {
+            return Err(c.fail(format!("questions[{i}].text"), "text", "must not be empty"));
+        }
+        if q.answers.len() == 1 || q.answers.iter().any(|a| a.trim().is_empty()) {
+            return Err(c.fail(
+                format!("questions[{i}].answers"),
+                "answers",
+                "needs two or more answers, none empty (or leave it out for a typed answer)",
+            ));
+        }
+    }
+    Ok(f)
 }
 
 #[cfg(test)]
@@ -863,5 +950,76 @@ mod tests {
         assert_eq!(c.kiosk.school_name, "Hillside Academy");
         assert_eq!(c.kiosk.idle_timeout_seconds, 90);
         assert!(c.sources[1].contains("built-in"));
+    }
+
+    #[test]
+    fn follow_up_questions_default_and_errors_name_file_line_and_field() {
+        let c = Config::defaults();
+        assert_eq!(c.kiosk.follow_up_days, 28);
+        assert!(c.follow_up.questions.len() >= 3);
+        assert!(c.follow_up.questions.iter().any(|q| q.answers.len() >= 2));
+
+        let src = "[[questions]]\nid = \"a\"\ntext = \"Done?\"\nanswers = [\"Yes\"]\n";
+        let e = parse_follow_up("follow_up.toml", src)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("follow_up.toml:4: `questions[0].answers`"),
+            "{e}"
+        );
+
+        let src =
+            "[[questions]]\nid = \"a\"\ntext = \"x\"\n[[questions]]\nid = \"a\"\ntext = \"y\"\n";
+        let e = parse_follow_up("f", src).unwrap_err().to_string();
+        assert!(e.contains("questions[1].id") && e.contains("unique"), "{e}");
+
+        let src = "[[questions]]\nid = \"a\"\ntxt = \"x\"\n";
+        let e = parse_follow_up("f", src).unwrap_err().to_string();
+        assert!(e.starts_with("f:3:") && e.contains("txt"), "{e}");
+
+        let e = parse_follow_up("f", "questions = []\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("f:1: `questions`"), "{e}");
+
+        let typed = parse_follow_up(
+            "f",
+            "[[questions]]\nid = \"said\"\ntext = \"What did you do?\"\n",
+        )
+        .unwrap();
+        assert!(typed.questions[0].answers.is_empty());
+    }
+
+    #[test]
+    fn follow_up_days_must_be_three_to_four_weeks() {
+        let e = parse_kiosk("k", "school_name = \"A\"\nfollow_up_days = 7\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("k:2: `follow_up_days`") && e.contains("21 and 28"),
+            "{e}"
+        );
+        let k = parse_kiosk("k", "school_name = \"A\"\nfollow_up_days = 21\n").unwrap();
+        assert_eq!(k.follow_up_days, 21);
+    }
+
+    #[test]
+    fn a_follow_up_file_in_the_folder_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("follow_up.toml"),
+            "[[questions]]\nid = \"on-track\"\ntext = \"On track?\"\nanswers = [\"Yes\", \"No\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(c.follow_up.questions.len(), 1);
+        assert!(c.sources.iter().any(|s| s.ends_with("follow_up.toml")));
+        std::fs::write(
+            dir.path().join("follow_up.toml"),
+            "[[questions]]\nid = \"x\"\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("follow_up.toml") && e.contains("text"), "{e}");
     }
 }

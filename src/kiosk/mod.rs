@@ -55,8 +55,8 @@ pub struct KioskArgs {
     /// The built careers site, served read-only under /site/.
     #[arg(long, default_value = "public")]
     pub site: PathBuf,
-    /// Folder with kiosk.toml, triage.toml and optional templates/ (built-in copies are used
-    /// for any file it lacks).
+    /// Folder with kiosk.toml, triage.toml, follow_up.toml and optional templates/ (built-in
+    /// copies are used for any file it lacks).
     #[arg(long, default_value = "kiosk", global = true)]
     pub config: PathBuf,
     /// Pretend it is always this time in the school, e.g. 2026-12-01T08:00 (for automated

@@ -145,6 +145,44 @@ pub const ROUTES: &[Route] = &[
         ADVISER,
         staff::diary::diary_change,
     ),
+    route(
+        Get,
+        Exact("/staff/guidance"),
+        ADVISER,
+        staff::guidance::form,
+    ),
+    route(
+        Post,
+        Exact("/staff/guidance"),
+        ADVISER,
+        staff::guidance::save,
+    ),
+    route(
+        Get,
+        Exact("/staff/guidance/slip"),
+        ADVISER,
+        staff::guidance::slip,
+    ),
+    route(
+        Get,
+        Exact("/staff/follow-ups"),
+        STAFF,
+        staff::followup::list,
+    ),
+    route(Get, Exact("/staff/follow-up"), STAFF, staff::followup::form),
+    route(
+        Post,
+        Exact("/staff/follow-up"),
+        STAFF,
+        staff::followup::save,
+    ),
+    route(
+        Get,
+        Exact("/staff/students"),
+        STAFF,
+        staff::students::search,
+    ),
+    route(Get, Exact("/staff/student"), STAFF, staff::students::record),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.

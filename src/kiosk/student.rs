@@ -50,7 +50,7 @@ fn error_for(errors: &[FieldError], field: &str) -> String {
 }
 
 /// Tidies typed text: control characters become spaces, runs of spaces become one.
-fn tidy(s: &str) -> String {
+pub(crate) fn tidy(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()

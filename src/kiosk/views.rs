@@ -94,6 +94,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "staff_diary.html",
         include_str!("../../kiosk/templates/staff_diary.html"),
     ),
+    (
+        "staff_guidance.html",
+        include_str!("../../kiosk/templates/staff_guidance.html"),
+    ),
+    (
+        "staff_guidance_slip.html",
+        include_str!("../../kiosk/templates/staff_guidance_slip.html"),
+    ),
+    (
+        "staff_follow_ups.html",
+        include_str!("../../kiosk/templates/staff_follow_ups.html"),
+    ),
+    (
+        "staff_follow_up.html",
+        include_str!("../../kiosk/templates/staff_follow_up.html"),
+    ),
+    (
+        "staff_students.html",
+        include_str!("../../kiosk/templates/staff_students.html"),
+    ),
+    (
+        "staff_student.html",
+        include_str!("../../kiosk/templates/staff_student.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.

@@ -8,7 +8,10 @@ pub mod accounts;
 pub mod audit_log;
 pub mod auth;
 pub mod diary;
+pub mod followup;
+pub mod guidance;
 pub mod password;
+pub mod students;
 pub mod throttle;
 pub mod today;
 

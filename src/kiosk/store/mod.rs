@@ -15,11 +15,14 @@
 
 mod audit;
 mod diary;
+mod follow_up;
+mod guidance;
 mod maintenance;
 mod queue;
 mod schema;
 mod sign_in;
 mod staff;
+mod students;
 #[cfg(test)]
 mod tests;
 mod triage;
@@ -37,11 +40,17 @@ use super::domain::iso_date;
 
 pub use audit::{AuditAction, AuditEntry, AuditLine};
 pub use diary::{AvailabilityRow, BookError, Booking, DayBooking, NewBooking};
+pub use follow_up::{FollowUp, FollowUpAnswer, FollowUpInput};
+pub use guidance::{
+    BadDestination, Destination, GuidanceInput, GuidanceRecord, Saved, SessionSource,
+    SessionSubject,
+};
 pub use maintenance::{check_backup, Counts};
 pub use queue::{QueueEntry, QueueMark, QueuePlace};
 pub use schema::SCHEMA_VERSION;
 pub use sign_in::RecentFailures;
 pub use staff::{AccountError, StaffAccount};
+pub use students::{CheckOnRecord, Student, StudentName};
 pub use triage::{NewTriage, TriageDetail, TriageSummary};
 pub use week::{Added, DiaryBlock, UsualWeekSource, USUAL_WEEK_SAVED, WEEKDAYS};
 

@@ -1,0 +1,190 @@
+// Guidance records in real Chromium: a student books at the kiosk, the adviser signs in, records
+// guidance by the form's labels, prints the actions slip (print media, A6), and opens the
+// follow-ups, the student search and the student record; axe on every one of those screens,
+// and the guidance form completed from the keyboard alone.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  addStaff,
+  answerQuickCheck,
+  axeViolations,
+  closePage,
+  follow,
+  formatViolations,
+  newPage,
+  screenshot,
+  signIn,
+  submit,
+  useKiosk,
+} from './helpers.mjs';
+
+const fx = useKiosk('signpost-staff-guidance-');
+
+const at = (path) => new URL(path, fx.kiosk.url).href;
+
+async function checkScreen(page, name) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], formatViolations(name, violations));
+}
+
+/** A student does the quick check and books the first free slot, as at the kiosk. */
+async function bookAsStudent(browser, first, surname, group) {
+  const page = await newPage(browser);
+  try {
+    await page.goto(at('/triage'), { waitUntil: 'load' });
+    await page.getByLabel('Year 11', { exact: true }).check();
+    await submit(page, 'Next');
+    await answerQuickCheck(page);
+    await submit(page, 'See my result');
+    await follow(page, page.getByRole('button', { name: /^Book a \d+-minute session$/ }));
+    await follow(page, page.locator('button.slot').first());
+    await page.getByLabel('First name').fill(first);
+    await page.getByLabel('Surname').fill(surname);
+    await page.getByLabel('Tutor group').fill(group);
+    await submit(page, 'Confirm booking');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'You are booked in');
+  } finally {
+    await closePage(page);
+  }
+}
+
+/**
+ * Opens the guidance form for the booking made in `full`'s name. Until the Today page lists
+ * bookings with a link, the form is found by trying the first booking ids and checking the name
+ * on the form (the kiosk is fresh for this file, so the ids are small).
+ */
+async function openGuidanceFor(page, full) {
+  for (let id = 1; id <= 20; id += 1) {
+    const resp = await page.goto(at(`/staff/guidance?booking=${id}`), { waitUntil: 'load' });
+    if (resp.status() === 200 && (await page.locator('h1').innerText()).includes(full)) return;
+  }
+  assert.fail(`no guidance form for ${full}`);
+}
+
+/** Presses Tab until `selector` has the focus (at most 80 presses). */
+async function tabTo(page, selector) {
+  for (let i = 0; i < 80; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+/** How many pages a PDF has, and the first page's size in points. */
+function pdfPages(bytes) {
+  const text = Buffer.from(bytes).toString('latin1');
+  const pages = (text.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+  const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(text);
+  return { pages, width: Number(box?.[1]), height: Number(box?.[2]) };
+}
+
+test('the adviser records guidance by the labels and prints the actions slip', { timeout: 300_000 }, async () => {
+  addStaff(fx.work, { name: 'Ms Patel', role: 'adviser' });
+  await bookAsStudent(fx.browser, 'Ada', 'Lovelace', '10A');
+  const page = await newPage(fx.browser);
+  try {
+    await signIn(page, fx.kiosk.url, 'Ms Patel');
+    assert.match(page.url(), /\/staff\/today$/);
+    await openGuidanceFor(page, 'Ada Lovelace');
+    await checkScreen(page, 'guidance form');
+
+    // Nothing typed but an action: the error is listed, the action kept.
+    await page.getByLabel('Action 1').fill('Visit the college open day');
+    await submit(page, 'Save guidance');
+    const summary = page.locator('.error-summary');
+    assert.match(await summary.innerText(), /Enter notes from the session/);
+    assert.match(await summary.innerText(), /intended destination/);
+    assert.equal(await page.getByLabel('Action 1').inputValue(), 'Visit the college open day');
+    assert.equal(await page.getByLabel('Notes').getAttribute('aria-invalid'), 'true');
+    await checkScreen(page, 'guidance form, with errors');
+    await screenshot(page, 'staff-guidance-errors');
+
+    await page.getByLabel('Notes').fill('Keen on engineering.\nTalked about apprenticeships.');
+    await page.getByLabel('Action 2').fill('Ask your tutor about work experience');
+    await page.getByLabel('Apprenticeship', { exact: true }).check();
+    await page.getByLabel('About the destination (optional)').fill('Engineering, level 3');
+    await page.getByLabel("Counts as the student's guidance meeting by 16").check();
+    await submit(page, 'Save guidance');
+    assert.match(await page.getByRole('status').innerText(), /Guidance saved/);
+    assert.ok(await page.getByLabel("Counts as the student's guidance meeting by 16").isChecked());
+    await checkScreen(page, 'guidance form, saved');
+    await screenshot(page, 'staff-guidance-saved');
+
+    // The slip: printable as it is, A6, one page.
+    await follow(page, page.getByRole('link', { name: 'Print the actions slip for the student' }));
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Your next steps');
+    assert.ok(await page.getByRole('button', { name: 'Print' }).isVisible(), 'the script shows Print');
+    const slip = await page.locator('.guidance-slip').innerText();
+    assert.match(slip, /Ada/);
+    assert.doesNotMatch(slip, /Lovelace/, 'first name only on the slip');
+    assert.match(slip, /Visit the college open day/);
+    assert.match(slip, /Ask your tutor about work experience/);
+    await checkScreen(page, 'actions slip');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.getByRole('button', { name: 'Print' }).isVisible(), false, 'no button on paper');
+    assert.equal(await page.getByRole('navigation', { name: 'Staff' }).isVisible(), false);
+    await screenshot(page, 'staff-guidance-slip-print');
+    const a6 = pdfPages(await page.pdf({ format: 'A6', printBackground: true }));
+    assert.equal(a6.pages, 1, 'the slip fits one A6 page');
+    const own = pdfPages(await page.pdf({ preferCSSPageSize: true }));
+    assert.equal(own.pages, 1);
+    // A6 is 105 x 148 mm: about 298 x 420 points; the stylesheet asks for it.
+    assert.ok(Math.abs(own.width - 297.6) < 2 && Math.abs(own.height - 419.5) < 2, `page is ${own.width} x ${own.height} pt`);
+    await page.emulateMedia({ media: 'screen' });
+
+    // Follow-ups (none due yet), the student search and record, the follow-up form.
+    await follow(page, page.getByRole('link', { name: 'Follow-ups' }));
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Follow-ups');
+    assert.equal(await page.getByRole('link', { name: 'Follow-ups' }).getAttribute('aria-current'), 'page');
+    await checkScreen(page, 'follow-ups');
+    await follow(page, page.getByRole('link', { name: 'Students' }));
+    await page.getByLabel('Name or tutor group').fill('lovelace');
+    await submit(page, 'Search');
+    await checkScreen(page, 'student search');
+    await follow(page, page.getByRole('link', { name: 'Ada Lovelace' }));
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Ada Lovelace');
+    assert.match(await page.locator('main').innerText(), /Keen on engineering/);
+    await checkScreen(page, 'student record');
+    await screenshot(page, 'staff-student-record');
+    await follow(page, page.getByRole('link', { name: /^Open the follow-up/ }));
+    assert.match(await page.locator('h1').innerText(), /Follow-up for Ada Lovelace/);
+    assert.match(await page.locator('main').innerText(), /Visit the college open day/);
+    await checkScreen(page, 'follow-up form');
+    await screenshot(page, 'staff-follow-up');
+    await submit(page, 'Save follow-up');
+    assert.match(await page.locator('.error-summary').innerText(), /Choose an answer/);
+    await checkScreen(page, 'follow-up form, with errors');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('the guidance form can be completed from the keyboard alone', { timeout: 300_000 }, async () => {
+  addStaff(fx.work, { name: 'Mr Khan', role: 'leader' });
+  await bookAsStudent(fx.browser, 'Grace', 'Hopper', '11B');
+  const page = await newPage(fx.browser);
+  try {
+    await signIn(page, fx.kiosk.url, 'Mr Khan');
+    await openGuidanceFor(page, 'Grace Hopper');
+    await tabTo(page, '#notes');
+    await page.keyboard.type('Wants to stay on for A levels.');
+    await tabTo(page, '#action-1');
+    await page.keyboard.type('Read the sixth form guide');
+    await tabTo(page, 'input[name=destination]');
+    await page.keyboard.press('Space');
+    assert.ok(await page.locator('#destination-education').isChecked(), 'the first choice is picked');
+    await tabTo(page, '#meeting_by_16');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'button[type=submit]:not(.secondary)');
+    const navigated = page.waitForURL(/saved=1/);
+    await page.keyboard.press('Enter');
+    await navigated;
+    assert.match(await page.getByRole('status').innerText(), /Guidance saved/);
+    assert.ok(await page.locator('#meeting_by_16').isChecked());
+    assert.equal(await page.locator('#action-1').inputValue(), 'Read the sixth form guide');
+  } finally {
+    await closePage(page);
+  }
+});
