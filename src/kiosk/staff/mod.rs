@@ -5,7 +5,11 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod chart;
 pub mod password;
+pub mod reports;
+pub mod rights;
+pub mod spreadsheet;
 
 use std::fmt;
 use std::str::FromStr;

@@ -17,6 +17,8 @@ mod audit;
 mod diary;
 mod maintenance;
 mod queue;
+mod reports;
+mod rights;
 mod schema;
 mod staff;
 #[cfg(test)]
@@ -35,8 +37,13 @@ use super::domain::iso_date;
 
 pub use audit::{AuditAction, AuditEntry};
 pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
-pub use maintenance::{check_backup, Counts};
+pub use maintenance::{check_backup, purge_cutoff, Counts, PurgeKind, PurgeStep};
 pub use queue::QueuePlace;
+pub use reports::{
+    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagCounts, RouteCount,
+    Wait,
+};
+pub use rights::{Holding, Kind as HeldKind, StudentExport, StudentRow, FIND_LIMIT};
 pub use schema::SCHEMA_VERSION;
 pub use staff::{AccountError, StaffAccount};
 pub use triage::{NewTriage, TriageSummary};
