@@ -116,14 +116,54 @@ pub const ROUTES: &[Route] = &[
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
     route(Get, Exact("/staff/today"), STAFF, staff::auth::home),
-    route(Get, Exact("/staff/reports"), Access::Staff(Role::Adviser), staff::reports::page),
-    route(Get, Exact("/staff/reports.csv"), Access::Staff(Role::Adviser), staff::reports::csv),
-    route(Get, Exact("/staff/guidance.csv"), Access::Staff(Role::Adviser), staff::reports::guidance_csv),
-    route(Get, Exact("/staff/data"), Access::Staff(Role::Leader), staff::rights::data),
-    route(Post, Exact("/staff/data/purge"), Access::Staff(Role::Leader), staff::rights::purge),
-    route(Get, Exact("/staff/erase"), Access::Staff(Role::Leader), staff::rights::erase_preview),
-    route(Post, Exact("/staff/erase"), Access::Staff(Role::Leader), staff::rights::erase),
-    route(Get, Exact("/staff/export"), Access::Staff(Role::Leader), staff::rights::export),
+    route(
+        Get,
+        Exact("/staff/reports"),
+        Access::Staff(Role::Adviser),
+        staff::reports::page,
+    ),
+    route(
+        Get,
+        Exact("/staff/reports.csv"),
+        Access::Staff(Role::Adviser),
+        staff::reports::csv,
+    ),
+    route(
+        Get,
+        Exact("/staff/guidance.csv"),
+        Access::Staff(Role::Adviser),
+        staff::reports::guidance_csv,
+    ),
+    route(
+        Get,
+        Exact("/staff/data"),
+        Access::Staff(Role::Leader),
+        staff::rights::data,
+    ),
+    route(
+        Post,
+        Exact("/staff/data/purge"),
+        Access::Staff(Role::Leader),
+        staff::rights::purge,
+    ),
+    route(
+        Get,
+        Exact("/staff/erase"),
+        Access::Staff(Role::Leader),
+        staff::rights::erase_preview,
+    ),
+    route(
+        Post,
+        Exact("/staff/erase"),
+        Access::Staff(Role::Leader),
+        staff::rights::erase,
+    ),
+    route(
+        Get,
+        Exact("/staff/export"),
+        Access::Staff(Role::Leader),
+        staff::rights::export,
+    ),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.

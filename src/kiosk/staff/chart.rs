@@ -168,11 +168,21 @@ mod tests {
         let svg = chart(vec![("Year 10".into(), vec![3, 1, 0])]);
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"role="img""#));
-        assert!(svg.contains(r#"aria-label="Quick checks by year group (the table below gives the figures)""#));
+        assert!(svg.contains(
+            r#"aria-label="Quick checks by year group (the table below gives the figures)""#
+        ));
         assert!(svg.contains(r#"aria-describedby="rag-table""#));
         assert!(svg.contains("<title>Quick checks by year group"));
         // Every bar is labelled in words, with its value, not only by its fill.
-        for word in [">Red<", ">Amber<", ">Green<", ">3<", ">1<", ">0<", ">Year 10<"] {
+        for word in [
+            ">Red<",
+            ">Amber<",
+            ">Green<",
+            ">3<",
+            ">1<",
+            ">0<",
+            ">Year 10<",
+        ] {
             assert!(svg.contains(word), "{word} missing in {svg}");
         }
         // Two series, two different patterns besides the solid one.

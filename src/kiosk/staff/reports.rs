@@ -613,7 +613,12 @@ impl Figures {
 /// The school year asked for (`?year=2026` for 2026-27), or the current one.
 fn chosen_year(ctx: &Ctx<'_>, req: &Request) -> Result<AcademicYear, HandlerError> {
     let current = AcademicYear::containing(ctx.now.date());
-    match req.query.get("year").map(str::trim).filter(|y| !y.is_empty()) {
+    match req
+        .query
+        .get("year")
+        .map(str::trim)
+        .filter(|y| !y.is_empty())
+    {
         None => Ok(current),
         Some(y) => y
             .parse()
@@ -676,7 +681,12 @@ pub fn page(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
 }
 
 /// Writes the export's line in the audit log and sends the file.
-fn send_csv(ctx: &mut Ctx<'_>, record: &str, name: &str, sheet: &Sheet) -> Result<Response, HandlerError> {
+fn send_csv(
+    ctx: &mut Ctx<'_>,
+    record: &str,
+    name: &str,
+    sheet: &Sheet,
+) -> Result<Response, HandlerError> {
     let bytes = sheet
         .to_bytes()
         .map_err(|e| HandlerError::BadRequest(format!("The CSV file could not be made: {e}")))?;

@@ -85,7 +85,13 @@ struct DataPage {
 /// `GET /staff/data`: find a student (for export or erasure) and what the retention purge
 /// would delete now.
 pub fn data(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
-    let q = req.query.text("q").trim().chars().take(60).collect::<String>();
+    let q = req
+        .query
+        .text("q")
+        .trim()
+        .chars()
+        .take(60)
+        .collect::<String>();
     let days = ctx.app.config.kiosk.retention_days;
     let today = ctx.now.date();
     let db = ctx.db()?;
@@ -144,9 +150,22 @@ struct ErasePage {
     holdings: Vec<Holding>,
     total: usize,
     error: &'static str,
+    errors: Vec<FieldError>,
 }
 
-fn erase_page(ctx: &mut Ctx<'_>, id: i64, status: u16, error: &'static str) -> Result<Response, HandlerError> {
+/// An error for the error summary, linking to its field.
+#[derive(Serialize)]
+struct FieldError {
+    field: &'static str,
+    message: &'static str,
+}
+
+fn erase_page(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    status: u16,
+    error: &'static str,
+) -> Result<Response, HandlerError> {
     let db = ctx.db()?;
     let student = db.student_row(id)?.ok_or(HandlerError::NotFound)?;
     let holdings = db.erase_preview(id)?;
@@ -155,15 +174,33 @@ fn erase_page(ctx: &mut Ctx<'_>, id: i64, status: u16, error: &'static str) -> R
         student,
         holdings,
         error,
+        errors: if error.is_empty() {
+            Vec::new()
+        } else {
+            vec![FieldError {
+                field: "confirm",
+                message: error,
+            }]
+        },
     };
-    ctx.page(status, "staff_erase.html", "Erase a student's records", &data)
+    ctx.page(
+        status,
+        "staff_erase.html",
+        "Erase a student's records",
+        &data,
+    )
 }
 
 /// `GET /staff/erase?student=ID`: everything erasing this student would remove.
 pub fn erase_preview(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let id = student_id(req.query.get("student"))?;
     let resp = erase_page(ctx, id, 200, "")?;
-    audit(ctx, AuditAction::View, id, &format!("student {id} erasure preview"))?;
+    audit(
+        ctx,
+        AuditAction::View,
+        id,
+        &format!("student {id} erasure preview"),
+    )?;
     Ok(resp)
 }
 
@@ -217,7 +254,10 @@ pub fn export(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
         ctx,
         AuditAction::Export,
         id,
-        &format!("student {id} subject access{}", if json { " (JSON)" } else { "" }),
+        &format!(
+            "student {id} subject access{}",
+            if json { " (JSON)" } else { "" }
+        ),
     )?;
     if json {
         let body = serde_json::to_vec_pretty(&export)
@@ -235,5 +275,10 @@ pub fn export(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
         printed_on: full_date(ctx.now.date()),
         export: &export,
     };
-    ctx.page(200, "staff_export.html", "Records held about a student", &data)
+    ctx.page(
+        200,
+        "staff_export.html",
+        "Records held about a student",
+        &data,
+    )
 }

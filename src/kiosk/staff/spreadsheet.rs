@@ -83,8 +83,14 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         let text = text.trim_start_matches('\u{feff}');
         assert!(text.starts_with("Name,Note\r\n"), "{text}");
-        assert!(text.contains("Zoë,\"'=HYPERLINK(\"\"x\"\")\"\r\n"), "{text}");
-        assert!(text.contains("\"O'Neil, Sam\",\"line one\nline two\""), "{text}");
+        assert!(
+            text.contains("Zoë,\"'=HYPERLINK(\"\"x\"\")\"\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"O'Neil, Sam\",\"line one\nline two\""),
+            "{text}"
+        );
         let mut r = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), 2);

@@ -40,8 +40,7 @@ pub use diary::{AvailabilityRow, BookError, Booking, NewBooking};
 pub use maintenance::{check_backup, purge_cutoff, Counts, PurgeKind, PurgeStep};
 pub use queue::QueuePlace;
 pub use reports::{
-    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagCounts, RouteCount,
-    Wait,
+    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagCounts, RouteCount, Wait,
 };
 pub use rights::{Holding, Kind as HeldKind, StudentExport, StudentRow, FIND_LIMIT};
 pub use schema::SCHEMA_VERSION;

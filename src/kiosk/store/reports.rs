@@ -23,7 +23,9 @@ impl AcademicYear {
 
     /// The year starting on 1 September `start` (2000 to 9998, so both ends are real dates).
     pub fn starting(start: i32) -> Option<AcademicYear> {
-        (2000..=9998).contains(&start).then_some(AcademicYear(start))
+        (2000..=9998)
+            .contains(&start)
+            .then_some(AcademicYear(start))
     }
 
     /// The calendar year it starts in, e.g. 2026 for 2026-27.
@@ -471,10 +473,22 @@ mod tests {
 
     #[test]
     fn the_school_year_runs_from_september_to_august() {
-        assert_eq!(AcademicYear::containing(date!(2026 - 12 - 01)).label(), "2026-27");
-        assert_eq!(AcademicYear::containing(date!(2027 - 08 - 31)).label(), "2026-27");
-        assert_eq!(AcademicYear::containing(date!(2027 - 09 - 01)).label(), "2027-28");
-        assert_eq!(AcademicYear::starting(2099).map(|y| y.label()), Some("2099-00".into()));
+        assert_eq!(
+            AcademicYear::containing(date!(2026 - 12 - 01)).label(),
+            "2026-27"
+        );
+        assert_eq!(
+            AcademicYear::containing(date!(2027 - 08 - 31)).label(),
+            "2026-27"
+        );
+        assert_eq!(
+            AcademicYear::containing(date!(2027 - 09 - 01)).label(),
+            "2027-28"
+        );
+        assert_eq!(
+            AcademicYear::starting(2099).map(|y| y.label()),
+            Some("2099-00".into())
+        );
         assert_eq!(AcademicYear::starting(1999), None);
         let y = AcademicYear::containing(date!(2026 - 12 - 01));
         assert_eq!(y.bounds(), ("2026-09-01".into(), "2027-09-01".into()));

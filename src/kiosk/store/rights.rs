@@ -122,10 +122,9 @@ impl Kind {
                  WHERE {})",
                 Kind::Booking.filter()
             ),
-            Kind::QueueEntry => format!(
-                "queue_entry.student_id = ?1
+            Kind::QueueEntry => "queue_entry.student_id = ?1
                  OR queue_entry.id IN (SELECT queue_entry_id FROM guidance WHERE student_id = ?1)"
-            ),
+                .to_string(),
             Kind::Booking => format!(
                 "booking.student_id = ?1
                  OR booking.id IN (SELECT booking_id FROM guidance WHERE student_id = ?1)
@@ -392,7 +391,9 @@ impl Db {
         }
         let pattern = format!(
             "{}%",
-            q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
         );
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {STUDENT_COLUMNS} FROM student
