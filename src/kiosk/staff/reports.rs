@@ -424,7 +424,8 @@ impl Figures {
             }
             ReportKind::Waiting => {
                 s.intro = "Whole days from a student's quick check to the guidance session after \
-                           it, for sessions held this year, by the quick check's result."
+                           it, for sessions held this year, by the quick check's result. The chart \
+                           leaves out results with no sessions."
                     .into();
                 let w = summarise_waits(&self.waits);
                 s.chart = chart(
@@ -432,6 +433,7 @@ impl Figures {
                     "waiting-table",
                     &["Median", "Longest"],
                     w.iter()
+                        .filter(|w| w.sessions > 0)
                         .map(|w| {
                             (
                                 w.rag.word().to_string(),
@@ -474,23 +476,18 @@ impl Figures {
                         vec![f.on_time, f.late, f.outstanding],
                     )],
                 );
+                let row = |what: &str, n: i64| vec![what.to_string(), n.to_string()];
                 s.tables = vec![Table {
                     id: "follow-ups-table".into(),
                     caption: "Follow-ups by outcome".into(),
-                    header: vec![
-                        "Follow-ups due",
-                        "Done on time",
-                        "Done late",
-                        "Outstanding",
-                        "Of which overdue",
+                    header: vec!["Outcome", "Follow-ups"],
+                    rows: vec![
+                        row("Done on time", f.on_time),
+                        row("Done late", f.late),
+                        row("Outstanding", f.outstanding),
+                        row("Of which overdue", f.overdue),
+                        row("All due this year", f.on_time + f.late + f.outstanding),
                     ],
-                    rows: vec![vec![
-                        (f.on_time + f.late + f.outstanding).to_string(),
-                        f.on_time.to_string(),
-                        f.late.to_string(),
-                        f.outstanding.to_string(),
-                        f.overdue.to_string(),
-                    ]],
                 }];
             }
         }
