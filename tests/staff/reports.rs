@@ -345,6 +345,10 @@ fn the_subject_access_export_holds_the_students_records() {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Records held about Ada Lovelace"));
     assert!(page.body.contains("Visit the open day"));
+    assert!(page
+        .body
+        .contains("Did you go to the open day? Yes, VETMARKER loved it"));
+    assert!(page.body.contains("A levels: definitely"));
     let r = b.get("/staff/export?student=1&format=json");
     assert_eq!(r.status, 200);
     assert!(r
@@ -363,8 +367,13 @@ fn the_subject_access_export_holds_the_students_records() {
     assert_eq!(json["queue_entries"].as_array().unwrap().len(), 1);
     let g = &json["guidance"][0];
     assert_eq!(g["notes"], "=SUM(A1:A9) wants to be a vet VETMARKER");
-    assert_eq!(g["actions"][1][0], "Ask about work experience");
-    assert_eq!(g["follow_up"]["answers"][0][1], "Yes, VETMARKER loved it");
+    assert_eq!(g["actions"][1]["text"], "Ask about work experience");
+    assert_eq!(
+        g["follow_up"]["answers"][0]["answer"],
+        "Yes, VETMARKER loved it"
+    );
+    assert_eq!(json["quick_checks"][1]["options"][1]["option"], "A levels");
+    assert_eq!(json["quick_checks"][1]["answers"][0]["answer"], "Sort of");
     assert!(!r.body.contains("Okafor"), "nobody else's records");
     assert_eq!(
         k.count("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND student_id = 1"),

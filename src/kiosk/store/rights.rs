@@ -196,10 +196,37 @@ pub struct ExportedCheck {
     pub minutes: i64,
     /// Asked for extra support.
     pub extra_support: bool,
-    /// (option, consideration).
-    pub options: Vec<(String, String)>,
-    /// (question, answer).
-    pub answers: Vec<(String, String)>,
+    /// The options and how seriously each was considered.
+    pub options: Vec<ExportedOption>,
+    /// The readiness questions and answers.
+    pub answers: Vec<ExportedAnswer>,
+}
+
+/// An option on a quick check and how seriously the student was considering it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedOption {
+    /// The option as worded then.
+    pub option: String,
+    /// definitely, considering or not.
+    pub consideration: String,
+}
+
+/// A question and the student's answer (quick check or follow-up).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedAnswer {
+    /// The question as worded then.
+    pub question: String,
+    /// The answer.
+    pub answer: String,
+}
+
+/// An agreed action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedAction {
+    /// What the student agreed to do.
+    pub text: String,
+    /// When it was marked done, if it was.
+    pub done_on: Option<String>,
 }
 
 /// A booking as exported.
@@ -255,8 +282,8 @@ pub struct ExportedFollowUp {
     pub referred_back: bool,
     /// The tutor's note.
     pub note: String,
-    /// (question, answer).
-    pub answers: Vec<(String, String)>,
+    /// The follow-up questions and answers.
+    pub answers: Vec<ExportedAnswer>,
 }
 
 /// A guidance record as exported.
@@ -276,8 +303,8 @@ pub struct ExportedGuidance {
     pub meeting_by_16: bool,
     /// Counts as the meeting by 18.
     pub meeting_by_18: bool,
-    /// (action, done on).
-    pub actions: Vec<(String, Option<String>)>,
+    /// The agreed actions, in order.
+    pub actions: Vec<ExportedAction>,
     /// The follow-up, if one was set.
     pub follow_up: Option<ExportedFollowUp>,
 }
@@ -465,8 +492,13 @@ impl Db {
             return Ok(None);
         };
         let c = &self.conn;
-        let pairs = |sql: &str, of: i64| -> Result<Vec<(String, String)>, StoreError> {
-            all(c, sql, of, |r| Ok((r.get(0)?, r.get(1)?)))
+        let answers = |sql: &str, of: i64| -> Result<Vec<ExportedAnswer>, StoreError> {
+            all(c, sql, of, |r| {
+                Ok(ExportedAnswer {
+                    question: r.get(0)?,
+                    answer: r.get(1)?,
+                })
+            })
         };
         let checks = all(
             c,
@@ -495,11 +527,18 @@ impl Db {
         )?;
         let mut quick_checks = Vec::with_capacity(checks.len());
         for (tid, mut check) in checks {
-            check.options = pairs(
+            check.options = all(
+                c,
                 "SELECT label, consideration FROM triage_option WHERE triage_id = ?1 ORDER BY rowid",
                 tid,
+                |r| {
+                    Ok(ExportedOption {
+                        option: r.get(0)?,
+                        consideration: r.get(1)?,
+                    })
+                },
             )?;
-            check.answers = pairs(
+            check.answers = answers(
                 "SELECT question, answer FROM triage_answer WHERE triage_id = ?1 ORDER BY rowid",
                 tid,
             )?;
@@ -582,7 +621,12 @@ impl Db {
                 "SELECT text, done_on FROM guidance_action WHERE guidance_id = ?1
                  ORDER BY position, id",
                 gid,
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(ExportedAction {
+                        text: r.get(0)?,
+                        done_on: r.get(1)?,
+                    })
+                },
             )?;
             let follow_up = c
                 .query_row(
@@ -604,7 +648,7 @@ impl Db {
                 )
                 .optional()?;
             if let Some((fid, mut f)) = follow_up {
-                f.answers = pairs(
+                f.answers = answers(
                     "SELECT question, answer FROM follow_up_answer WHERE follow_up_id = ?1
                      ORDER BY rowid",
                     fid,
