@@ -192,3 +192,88 @@ fn purge_steps(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kiosk::store::Store;
+    use time::macros::date;
+
+    /// Quick checks, bookings (cancelled or not, with and without a check) and queue entries
+    /// spread over two years, so different retention periods cut through them differently.
+    fn spread() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(&dir.path().join("k.db")).unwrap();
+        let db = store.open().unwrap();
+        for i in 0..24i64 {
+            let day = date!(2025 - 01 - 01) + time::Duration::days(i * 30);
+            let at = format!("{} 10:00:00", iso_date(day));
+            db.conn
+                .execute(
+                    "INSERT INTO triage (id, token, year_group, extra_support, score, max_score, rag, minutes, created_at)
+                     VALUES (?1, ?1, 10, 0, 1, 2, 'red', 60, ?2)",
+                    rusqlite::params![i + 1, at],
+                )
+                .unwrap();
+            if i % 3 != 0 {
+                let cancelled = (i % 2 == 0).then_some(at.clone());
+                db.conn
+                    .execute(
+                        "INSERT INTO booking (reference, day, start_min, end_min, first_name, surname, tutor_group, triage_id, created_at, cancelled_at)
+                         VALUES (?1, ?2, 540, 570, 'A', 'B', '10A', ?3, ?4, ?5)",
+                        rusqlite::params![format!("R{i}"), iso_date(day), i + 1, at, cancelled],
+                    )
+                    .unwrap();
+            }
+            db.conn
+                .execute(
+                    "INSERT INTO queue_entry (day, number, first_name, tutor_group, joined_at)
+                     VALUES (?1, 1, 'A', '10A', ?2)",
+                    rusqlite::params![iso_date(day), at],
+                )
+                .unwrap();
+        }
+        (dir, store)
+    }
+
+    #[test]
+    fn the_preview_counts_exactly_what_the_purge_then_deletes() {
+        let today = date!(2026 - 12 - 01);
+        for days in [30u16, 200, 365, 500, 3650] {
+            let (_dir, store) = spread();
+            let mut db = store.open().unwrap();
+            let preview = db.purge_preview(today, days, 5).unwrap();
+            let again = db.purge_preview(today, days, 5).unwrap();
+            assert_eq!(preview, again, "the preview changes nothing");
+            for step in &preview {
+                assert_eq!(step.lines.len(), step.count.min(5), "{step:?}");
+            }
+            let total: usize = preview.iter().map(|s| s.count).sum();
+            assert_eq!(db.purge(today, days).unwrap(), total, "{days} days");
+            let after = db.purge_preview(today, days, 5).unwrap();
+            assert!(after.iter().all(|s| s.count == 0), "{after:?}");
+        }
+        // With a year's retention, a check whose only booking was cancelled long ago goes with
+        // the booking: the preview counts it although, before the purge, it is still booked.
+        let (_dir, store) = spread();
+        let mut db = store.open().unwrap();
+        let preview = db.purge_preview(today, 365, 0).unwrap();
+        let checks = preview
+            .iter()
+            .find(|s| s.kind == PurgeKind::UnbookedCheck)
+            .unwrap();
+        let unbooked_before: i64 = db
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM triage WHERE created_at < '2025-12-01'
+                 AND id NOT IN (SELECT triage_id FROM booking WHERE triage_id IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            checks.count as i64 > unbooked_before,
+            "{checks:?} vs {unbooked_before}"
+        );
+    }
+}
