@@ -147,3 +147,45 @@ test('the careers leader reads the reports, downloads a CSV and erases a student
     await closePage(page);
   }
 });
+
+test('the year chooser and the erasure form work from the keyboard alone', async () => {
+  const day = today();
+  sql(`
+    INSERT INTO student (id, first_name, surname, tutor_group, year_group, created_at)
+      VALUES (7, 'Kit', 'Keys', '12B', 12, '${day} 09:00:00');
+    INSERT INTO guidance (student_id, held_on, notes, destination, meeting_by_18, created_at, updated_at)
+      VALUES (7, '${day}', 'Typed by keyboard', 'employment', 1, '${day} 10:00:00', '${day} 10:00:00');
+  `);
+  addStaff(fx.work, { name: 'Mr Board', role: 'leader' });
+  const page = await newPage(fx.browser);
+  try {
+    await signIn(page, fx.kiosk.url, 'Mr Board');
+    await page.goto(new URL('/staff/reports', fx.kiosk.url).href);
+    const heading = await page.locator('h1').innerText();
+    await page.getByLabel('School year').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent?.trim()),
+      'Show this year',
+    );
+    const shown = page.waitForURL(/\/staff\/reports\?year=\d{4}$/);
+    await page.keyboard.press('Enter');
+    await shown;
+    assert.equal(await page.locator('h1').innerText(), heading);
+
+    await page.goto(new URL('/staff/erase?student=7', fx.kiosk.url).href);
+    await page.getByLabel("I understand that Kit Keys's records will be erased for good").focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent?.trim()),
+      'Erase these records',
+    );
+    const erased = page.waitForURL(/\/staff\/data\?erased=1$/);
+    await page.keyboard.press('Enter');
+    await erased;
+    assert.match(await page.getByRole('status').innerText(), /records have been erased/);
+  } finally {
+    await closePage(page);
+  }
+});

@@ -189,6 +189,12 @@ fn reports_count_the_seeded_records() {
         ),
         6
     );
+    assert_eq!(
+        k.count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'view' AND record = 'reports 2026-27'"
+        ),
+        1
+    );
     assert_eq!(b.get("/staff/reports.csv?report=nope").status, 400);
     assert_eq!(b.get("/staff/reports?year=abc").status, 400);
 }

@@ -674,7 +674,31 @@ pub fn page(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
             .map(|k| figures.section(k))
             .collect(),
     };
+    // The page names students who have not had their meeting, so opening it is logged.
+    record_in_audit(ctx, AuditAction::View, &format!("reports {}", year.label()))?;
     ctx.page(200, "staff_reports.html", "Reports", &data)
+}
+
+/// Writes a line about a report (no one student's record) in the audit log.
+fn record_in_audit(
+    ctx: &mut Ctx<'_>,
+    action: AuditAction,
+    record: &str,
+) -> Result<(), HandlerError> {
+    let now = ctx.now;
+    if let Some(who) = ctx.staff.clone() {
+        ctx.db()?.audit(
+            &who,
+            &AuditEntry {
+                action,
+                record,
+                student_id: None,
+                detail: "",
+            },
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes the export's line in the audit log and sends the file.
@@ -687,19 +711,7 @@ fn send_csv(
     let bytes = sheet
         .to_bytes()
         .map_err(|e| HandlerError::BadRequest(format!("The CSV file could not be made: {e}")))?;
-    let now = ctx.now;
-    if let Some(who) = ctx.staff.clone() {
-        ctx.db()?.audit(
-            &who,
-            &AuditEntry {
-                action: AuditAction::Export,
-                record,
-                student_id: None,
-                detail: "",
-            },
-            now,
-        )?;
-    }
+    record_in_audit(ctx, AuditAction::Export, record)?;
     Ok(attachment("text/csv; charset=utf-8", name, &bytes))
 }
 
