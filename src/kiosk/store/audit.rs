@@ -57,32 +57,20 @@ impl Db {
         now: PrimitiveDateTime,
     ) -> Result<(), StoreError> {
         let tx = self.write()?;
-        insert_audit(&tx, who, entry, &now_text(now))?;
+        tx.execute(
+            "INSERT INTO audit_log (at, staff_id, staff_name, action, record, student_id, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                now_text(now),
+                who.staff_id,
+                who.name,
+                entry.action.as_str(),
+                entry.record,
+                entry.student_id,
+                entry.detail
+            ],
+        )?;
         tx.commit()?;
         Ok(())
     }
-}
-
-/// Writes one audit line inside a transaction that is already open (erasure writes its line in
-/// the same transaction as the erasure, so neither can happen without the other).
-pub(super) fn insert_audit(
-    conn: &rusqlite::Connection,
-    who: &Session,
-    entry: &AuditEntry<'_>,
-    at: &str,
-) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO audit_log (at, staff_id, staff_name, action, record, student_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            at,
-            who.staff_id,
-            who.name,
-            entry.action.as_str(),
-            entry.record,
-            entry.student_id,
-            entry.detail
-        ],
-    )?;
-    Ok(())
 }

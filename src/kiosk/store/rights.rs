@@ -9,9 +9,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
-use super::audit::insert_audit;
 use super::reports::{rag_from, year_from};
-use super::{now_text, AuditAction, AuditEntry, Db, StoreError};
+use super::{now_text, AuditAction, Db, StoreError};
 use crate::kiosk::domain::{Rag, YearGroup};
 use crate::kiosk::staff::Session;
 
@@ -358,6 +357,9 @@ fn student_from(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
 const STUDENT_COLUMNS: &str =
     "id, first_name, surname, tutor_group, year_group, additional_needs, created_at";
 
+/// The audit line an erasure leaves, naming no one.
+pub const ERASED_LINE: &str = "erased student records";
+
 /// How many students a name search lists at most.
 pub const FIND_LIMIT: usize = 50;
 
@@ -471,16 +473,18 @@ impl Db {
             tx.execute(&sql, [id])?;
         }
         tx.execute("DELETE FROM student WHERE id = ?1", [id])?;
-        insert_audit(
-            &tx,
-            who,
-            &AuditEntry {
-                action: AuditAction::Erase,
-                record: "erased student records",
-                student_id: None,
-                detail: "",
-            },
-            &now_text(now),
+        // The erasure's own line, in the same transaction so neither happens without the other;
+        // it names no student and holds no content.
+        tx.execute(
+            "INSERT INTO audit_log (at, staff_id, staff_name, action, record, student_id, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, '')",
+            params![
+                now_text(now),
+                who.staff_id,
+                who.name,
+                AuditAction::Erase.as_str(),
+                ERASED_LINE
+            ],
         )?;
         tx.commit()?;
         Ok(Some(gone))
