@@ -452,3 +452,29 @@ fn the_retention_preview_matches_what_the_purge_deletes() {
     let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
     assert_eq!(adviser.get("/staff/data").status, 403);
 }
+
+#[test]
+fn an_option_label_is_escaped_on_the_page_and_made_text_in_the_csv() {
+    let k = seeded();
+    let label = "=cmd|' /C calc'!A0 <b>bold</b>";
+    k.db()
+        .execute(
+            "INSERT INTO triage_option (triage_id, option_id, label, consideration)
+             VALUES (3, 'odd', ?1, 'definitely')",
+            [label],
+        )
+        .unwrap();
+    let mut b = k.signed_in("Ms Patel", Role::Adviser);
+    let page = b.get("/staff/reports");
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<b>bold</b>"), "raw markup on the page");
+    // Once in the chart (escaped by the chart) and once in the table (by the template).
+    assert!(
+        page.body.matches("&lt;b&gt;bold&lt;").count() >= 2,
+        "{}",
+        page.body
+    );
+    let routes = csv_rows(&b.get("/staff/reports.csv?report=routes"));
+    let odd = routes.iter().find(|r| r[1].contains("calc")).unwrap();
+    assert_eq!(odd[1], format!("'{label}"));
+}
