@@ -183,6 +183,34 @@ pub const ROUTES: &[Route] = &[
         staff::students::search,
     ),
     route(Get, Exact("/staff/student"), STAFF, staff::students::record),
+    route(Get, Exact("/staff/reports"), ADVISER, staff::reports::page),
+    route(
+        Get,
+        Exact("/staff/reports.csv"),
+        ADVISER,
+        staff::reports::csv,
+    ),
+    route(
+        Get,
+        Exact("/staff/guidance.csv"),
+        ADVISER,
+        staff::reports::guidance_csv,
+    ),
+    route(Get, Exact("/staff/data"), LEADER, staff::rights::data),
+    route(
+        Post,
+        Exact("/staff/data/purge"),
+        LEADER,
+        staff::rights::purge,
+    ),
+    route(
+        Get,
+        Exact("/staff/erase"),
+        LEADER,
+        staff::rights::erase_preview,
+    ),
+    route(Post, Exact("/staff/erase"), LEADER, staff::rights::erase),
+    route(Get, Exact("/staff/export"), LEADER, staff::rights::export),
 ];
 
 /// Handles one request: finds the route, checks it, runs it, and never panics.

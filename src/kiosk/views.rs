@@ -118,6 +118,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "staff_student.html",
         include_str!("../../kiosk/templates/staff_student.html"),
     ),
+    (
+        "staff_reports.html",
+        include_str!("../../kiosk/templates/staff_reports.html"),
+    ),
+    (
+        "staff_data.html",
+        include_str!("../../kiosk/templates/staff_data.html"),
+    ),
+    (
+        "staff_erase.html",
+        include_str!("../../kiosk/templates/staff_erase.html"),
+    ),
+    (
+        "staff_export.html",
+        include_str!("../../kiosk/templates/staff_export.html"),
+    ),
 ];
 
 /// The one stylesheet, served at `/assets/kiosk.css`.

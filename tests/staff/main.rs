@@ -5,4 +5,5 @@ mod common;
 
 mod auth;
 mod guidance;
+mod reports;
 mod today;

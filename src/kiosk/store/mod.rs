@@ -19,6 +19,8 @@ mod follow_up;
 mod guidance;
 mod maintenance;
 mod queue;
+mod reports;
+mod rights;
 mod schema;
 mod sign_in;
 mod staff;
@@ -45,8 +47,12 @@ pub use guidance::{
     BadDestination, Destination, GuidanceInput, GuidanceRecord, Saved, SessionSource,
     SessionSubject,
 };
-pub use maintenance::{check_backup, Counts};
+pub use maintenance::{check_backup, purge_cutoff, Counts, PurgeKind, PurgeStep};
 pub use queue::{QueueEntry, QueueMark, QueuePlace};
+pub use reports::{
+    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagCounts, RouteCount, Wait,
+};
+pub use rights::{Holding, Kind as HeldKind, StudentExport, StudentRow, FIND_LIMIT};
 pub use schema::SCHEMA_VERSION;
 pub use sign_in::RecentFailures;
 pub use staff::{AccountError, StaffAccount};
