@@ -6,6 +6,7 @@
 //   SIGNPOST_BIN      the signpost binary (default: target/release/signpost)
 //   CHROMIUM_PATH     the Chromium executable (default: /usr/bin/chromium)
 
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
@@ -316,6 +317,12 @@ export async function crawlSite(browser, siteUrl) {
 export async function axeViolations(page) {
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   return results.violations;
+}
+
+/** Fails with every violation listed when axe finds any on the page as it is now. */
+export async function assertNoAxeViolations(page, pageName) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], formatViolations(pageName, violations));
 }
 
 /** One readable block per violation: page, rule, impact, help and every element it names. */

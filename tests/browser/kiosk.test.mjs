@@ -14,11 +14,10 @@ import {
   REPO_ROOT,
   VIEWPORTS,
   answerQuickCheck,
-  axeViolations,
+  assertNoAxeViolations,
   closePage,
   crawlSite,
   follow,
-  formatViolations,
   makeTempDir,
   newPage,
   removeDir,
@@ -30,12 +29,6 @@ import {
 } from './helpers.mjs';
 
 const fx = useKiosk('signpost-kiosk-');
-
-/** Fails with every axe violation on the current screen, named `name`. */
-async function assertAccessible(page, name) {
-  const violations = await axeViolations(page);
-  assert.equal(violations.length, 0, `axe violations:\n${formatViolations(name, violations)}`);
-}
 
 /** Fails if the current screen scrolls sideways at 320 px; restores the viewport after. */
 async function assertReflows(page, name) {
@@ -54,7 +47,7 @@ async function assertReflows(page, name) {
 
 /** Both checks on the screen showing now. */
 async function checkScreen(page, name) {
-  await assertAccessible(page, name);
+  await assertNoAxeViolations(page, name);
   await assertReflows(page, name);
 }
 

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 
 import {
   addStaff,
-  axeViolations,
+  assertNoAxeViolations,
   closePage,
   follow,
-  formatViolations,
   newPage,
   signIn,
   submit,
@@ -24,8 +23,7 @@ test('an adviser signs in, sees the staff header, and signs out', async () => {
   const page = await newPage(fx.browser);
   try {
     await page.goto(new URL('/staff', fx.kiosk.url).href);
-    let violations = await axeViolations(page);
-    assert.deepEqual(violations, [], formatViolations('sign in', violations));
+    await assertNoAxeViolations(page, 'sign in');
 
     await page.getByLabel('Name').fill('Ms Patel');
     await page.getByLabel('Password').fill('not the password');
@@ -37,8 +35,7 @@ test('an adviser signs in, sees the staff header, and signs out', async () => {
     assert.match(page.url(), /\/staff\/today$/);
     const nav = page.getByRole('navigation', { name: 'Staff' });
     assert.match(await nav.innerText(), /Ms Patel/);
-    violations = await axeViolations(page);
-    assert.deepEqual(violations, [], formatViolations('today', violations));
+    await assertNoAxeViolations(page, 'today');
 
     await submit(page, 'Sign out');
     assert.equal(new URL(page.url()).pathname, '/');
@@ -82,8 +79,7 @@ test('the careers leader reads the accounts and the audit log; both pass axe', a
     assert.match(await page.locator('h1').innerText(), /Audit log/);
     const table = page.getByRole('table');
     assert.match(await table.innerText(), /Mrs Jones/);
-    let violations = await axeViolations(page);
-    assert.deepEqual(violations, [], formatViolations('audit log', violations));
+    await assertNoAxeViolations(page, 'audit log');
 
     await page.getByLabel('Staff name').fill('Patel');
     await submit(page, 'Show');
@@ -94,8 +90,7 @@ test('the careers leader reads the accounts and the audit log; both pass axe', a
     assert.match(await page.locator('h1').innerText(), /Staff accounts/);
     assert.match(await page.getByRole('table').innerText(), /Mr Grey\s+Tutor\s+10B/);
     assert.equal(await nav.getByRole('link', { name: 'Accounts' }).getAttribute('aria-current'), 'page');
-    violations = await axeViolations(page);
-    assert.deepEqual(violations, [], formatViolations('accounts', violations));
+    await assertNoAxeViolations(page, 'accounts');
     await submit(page, 'Sign out');
   } finally {
     await closePage(page);
@@ -125,8 +120,7 @@ test('after five wrong passwords signing in pauses, and the page says until when
       await page.locator(`#${await password.getAttribute('aria-describedby')}`).innerText(),
       /try again after/,
     );
-    const violations = await axeViolations(page);
-    assert.deepEqual(violations, [], formatViolations('sign in paused', violations));
+    await assertNoAxeViolations(page, 'sign in paused');
 
     // The right password is refused too while paused.
     await page.getByLabel('Name').fill('Mr Lock');

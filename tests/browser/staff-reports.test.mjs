@@ -14,10 +14,9 @@ import { test } from 'node:test';
 
 import {
   addStaff,
-  axeViolations,
+  assertNoAxeViolations,
   closePage,
   follow,
-  formatViolations,
   newPage,
   signIn,
   submit,
@@ -49,11 +48,6 @@ function sql(statements) {
   assert.equal(r.status, 0, r.stderr);
 }
 
-async function noViolations(page, name) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], formatViolations(name, violations));
-}
-
 test('the careers leader reads the reports, downloads a CSV and erases a student', async () => {
   const day = today();
   sql(`
@@ -76,7 +70,7 @@ test('the careers leader reads the reports, downloads a CSV and erases a student
     await follow(page, nav.getByRole('link', { name: 'Reports' }));
     assert.match(await page.locator('h1').innerText(), /^Reports, \d{4}-\d{2}$/);
     assert.equal(await nav.getByRole('link', { name: 'Reports' }).getAttribute('aria-current'), 'page');
-    await noViolations(page, 'reports');
+    await assertNoAxeViolations(page, 'reports');
 
     // Every chart is an image with a name, described by a table that exists on the page.
     const charts = page.getByRole('img');
@@ -112,24 +106,24 @@ test('the careers leader reads the reports, downloads a CSV and erases a student
 
     // Data and privacy: find the student, see their records, then erase them.
     await follow(page, nav.getByRole('link', { name: 'Data and privacy' }));
-    await noViolations(page, 'data');
+    await assertNoAxeViolations(page, 'data');
     await page.getByLabel("Student's name").fill('Love');
     await submit(page, 'Find');
     await follow(page, page.getByRole('link', { name: "Export Ada Lovelace's records" }));
     assert.match(await page.locator('h1').innerText(), /Records held about Ada Lovelace/);
     assert.match(await page.locator('main').innerText(), /likes maths/);
-    await noViolations(page, 'subject access');
+    await assertNoAxeViolations(page, 'subject access');
     await page.goBack();
     await follow(page, page.getByRole('link', { name: "Erase Ada Lovelace's records" }));
     assert.match(await page.locator('h1').innerText(), /Erase Ada Lovelace's records/);
     const preview = page.getByRole('table', { name: /What will be erased/ });
     assert.match(await preview.innerText(), /Guidance records\s+1/);
     assert.match(await preview.innerText(), /Quick checks \(with their answers\)\s+1/);
-    await noViolations(page, 'erase preview');
+    await assertNoAxeViolations(page, 'erase preview');
 
     await submit(page, 'Erase these records');
     assert.match(await page.getByRole('alert').innerText(), /Tick the box/);
-    await noViolations(page, 'erase refused');
+    await assertNoAxeViolations(page, 'erase refused');
     await page.getByLabel("I understand that Ada Lovelace's records will be erased for good").check();
     await submit(page, 'Erase these records');
     assert.match(await page.getByRole('status').innerText(), /records have been erased/);
@@ -142,7 +136,7 @@ test('the careers leader reads the reports, downloads a CSV and erases a student
     assert.match(await purge.innerText(), /Drop-in queue entries\s+1/);
     await submit(page, 'Delete them now');
     assert.match(await page.getByRole('status').innerText(), /1 record deleted/);
-    await noViolations(page, 'data after purge');
+    await assertNoAxeViolations(page, 'data after purge');
   } finally {
     await closePage(page);
   }

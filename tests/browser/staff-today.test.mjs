@@ -7,10 +7,9 @@ import { test } from 'node:test';
 
 import {
   addStaff,
-  axeViolations,
+  assertNoAxeViolations,
   closePage,
   follow,
-  formatViolations,
   newPage,
   sidewaysOverflow,
   signIn,
@@ -23,11 +22,6 @@ const fx = useKiosk('signpost-staff-today-');
 
 async function heading(page) {
   return (await page.locator('h1').innerText()).trim();
-}
-
-async function noViolations(page, name) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], formatViolations(name, violations));
 }
 
 /** A student books the first free time tomorrow (where the fixture opened the diary). */
@@ -61,7 +55,7 @@ test('the adviser sees a student booking on Today and runs the queue', { timeout
 
     await signIn(page, fx.kiosk.url, 'Ms Patel');
     assert.equal(new URL(page.url()).pathname, '/staff/today');
-    await noViolations(page, 'today');
+    await assertNoAxeViolations(page, 'today');
 
     // The day picker, by its label.
     await page.getByLabel('Show a day').fill(tomorrow());
@@ -71,14 +65,14 @@ test('the adviser sees a student booking on Today and runs the queue', { timeout
     assert.match(await bookings.innerText(), /No quick check/);
     const guidance = page.getByRole('link', { name: 'Guidance record for Rosa Parks' });
     assert.match(await guidance.getAttribute('href'), /^\/staff\/guidance\?booking=\d+$/);
-    await noViolations(page, 'today, tomorrow');
+    await assertNoAxeViolations(page, 'today, tomorrow');
 
     // Back to today's queue: call the first in line.
     await follow(page, page.getByRole('link', { name: 'Back to today' }));
     await submit(page, `Call next: number ${first}, Zed`);
     assert.match(await page.getByRole('status').innerText(), new RegExp(`Number ${first} has been called`));
     assert.match(await page.locator('#queue').innerText(), new RegExp(`Number ${first}: Zed, 9Z\\. Joined \\d\\d:\\d\\d, called`));
-    await noViolations(page, 'today, with the queue');
+    await assertNoAxeViolations(page, 'today, with the queue');
 
     // The student's place page: the one called is told to go, the next one is next.
     await student.goto(new URL(`/queue/place?number=${first}`, fx.kiosk.url).href);
@@ -121,7 +115,7 @@ test('the adviser edits the diary by its labels, and mistakes are explained', { 
     await follow(page, page.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Diary' }));
     assert.equal(await heading(page), 'Diary');
     assert.match(await page.locator('.source').innerText(), /comes from the availability list in kiosk\.toml/);
-    await noViolations(page, 'diary');
+    await assertNoAxeViolations(page, 'diary');
 
     // A row with its times the wrong way round: the error sits by the field, the text stays.
     await page.getByLabel('Day', { exact: true }).selectOption({ label: 'Friday' });
@@ -131,7 +125,7 @@ test('the adviser edits the diary by its labels, and mistakes are explained', { 
     assert.match(await page.getByRole('alert').innerText(), /The end time must be after the start time/);
     assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), '11:00');
     assert.equal(await page.locator('#usual_to').getAttribute('aria-invalid'), 'true');
-    await noViolations(page, 'diary, with an error');
+    await assertNoAxeViolations(page, 'diary, with an error');
 
     await page.getByLabel('To', { exact: true }).fill('12:00');
     await submit(page, 'Add to the usual week');
@@ -163,7 +157,7 @@ test('the adviser edits the diary by its labels, and mistakes are explained', { 
 
     await submit(page, /^Remove block/);
     assert.match(await page.getByRole('status').innerText(), /The block has been removed/);
-    await noViolations(page, 'diary, edited');
+    await assertNoAxeViolations(page, 'diary, edited');
   } finally {
     await closePage(page);
   }
