@@ -13,7 +13,7 @@ use crate::common::{Browser, Kiosk, Resp, PASSWORD};
 /// Year 11 quick-check answers built from the built-in triage.toml: the apprenticeship
 /// option marked `apprenticeship` (considering it makes the result Red), every other option
 /// "considering", and every readiness question given answer number `answer` (0 = most ready).
-fn year11(apprenticeship: &str, answer: &str) -> Vec<(String, String)> {
+pub(crate) fn year11(apprenticeship: &str, answer: &str) -> Vec<(String, String)> {
     let triage = Config::defaults().triage;
     let year = YearGroup::new(11).unwrap();
     let mut f: Vec<(String, String)> = vec![("year".into(), "11".into())];
@@ -34,7 +34,7 @@ fn year11(apprenticeship: &str, answer: &str) -> Vec<(String, String)> {
 
 /// A student does the quick check (if `check` is given) and books `slot` like at the kiosk;
 /// returns the booking's row id.
-fn book(
+pub(crate) fn book(
     k: &Kiosk,
     check: Option<Vec<(String, String)>>,
     slot: &str,
@@ -75,7 +75,7 @@ fn book(
 }
 
 /// Signs in an account that already exists (after a restart the old browser is gone).
-fn sign_in(k: &Kiosk, name: &str) -> Browser {
+pub(crate) fn sign_in(k: &Kiosk, name: &str) -> Browser {
     let mut b = k.browser();
     let r = b.post("/staff", &[("name", name), ("password", PASSWORD)]);
     assert_eq!(r.status, 200, "sign-in failed: {}", r.body);
@@ -83,7 +83,7 @@ fn sign_in(k: &Kiosk, name: &str) -> Browser {
 }
 
 /// The guidance form's fields for a save.
-fn guidance_fields<'a>(
+pub(crate) fn guidance_fields<'a>(
     notes: &'a str,
     actions: &[&'a str],
     extra: &[(&'a str, &'a str)],
@@ -101,7 +101,7 @@ fn guidance_fields<'a>(
     f
 }
 
-fn post(b: &mut Browser, path: &str, fields: &[(String, String)]) -> Resp {
+pub(crate) fn post(b: &mut Browser, path: &str, fields: &[(String, String)]) -> Resp {
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(a, c)| (a.as_str(), c.as_str()))
@@ -109,7 +109,7 @@ fn post(b: &mut Browser, path: &str, fields: &[(String, String)]) -> Resp {
     b.post(path, &refs)
 }
 
-fn student_id(k: &Kiosk, surname: &str) -> i64 {
+pub(crate) fn student_id(k: &Kiosk, surname: &str) -> i64 {
     k.db()
         .query_row(
             "SELECT id FROM student WHERE surname = ?1",

@@ -4,6 +4,7 @@
 mod common;
 
 mod auth;
+mod flow;
 mod guidance;
 mod reports;
 mod today;

@@ -65,7 +65,7 @@ fn seeded() -> Kiosk {
 }
 
 /// The rows of a CSV download, after checking it is a UTF-8 attachment with a BOM.
-fn csv_rows(r: &Resp) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(r: &Resp) -> Vec<Vec<String>> {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.header("Content-Type").unwrap().starts_with("text/csv"));
     let disposition = r.header("Content-Disposition").unwrap();
@@ -84,7 +84,7 @@ fn csv_rows(r: &Resp) -> Vec<Vec<String>> {
 }
 
 /// The row of `rows` whose cells start with `key`.
-fn row<'a>(rows: &'a [Vec<String>], key: &[&str]) -> &'a [String] {
+pub(crate) fn row<'a>(rows: &'a [Vec<String>], key: &[&str]) -> &'a [String] {
     rows.iter()
         .find(|r| r.iter().zip(key).all(|(a, b)| a == b))
         .unwrap_or_else(|| panic!("no row {key:?} in {rows:?}"))
@@ -232,7 +232,7 @@ fn the_guidance_csv_holds_each_record_with_formulas_made_text() {
 }
 
 /// Every text value in every table, as "table: value".
-fn every_text(k: &Kiosk) -> Vec<String> {
+pub(crate) fn every_text(k: &Kiosk) -> Vec<String> {
     let db = k.db();
     let tables: Vec<String> = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
