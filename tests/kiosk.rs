@@ -1,8 +1,12 @@
 //! Drives the kiosk over real HTTP on a free loopback port, with a temporary database, and checks
 //! what ends up in SQLite.
 
+#[path = "support/mod.rs"]
+mod support;
+
 /// Named so that `cargo test kiosk` runs every test here.
 mod kiosk_http {
+    use super::support::{launch, parse_response, raw, try_raw, Browser, Kiosk, Resp, NOW};
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::{SocketAddr, TcpStream};
     use std::path::{Path, PathBuf};
@@ -16,225 +20,9 @@ mod kiosk_http {
     use signpost::kiosk::{self, Clock, Handle, KioskConfig};
     use time::macros::datetime;
 
-    /// Tuesday 1 December 2026, 08:00: the default kiosk.toml has the adviser in on Tuesdays
-    /// 09:00-12:30 and 13:30-15:30.
-    const NOW: time::PrimitiveDateTime = datetime!(2026-12-01 08:00);
-
-    struct Kiosk {
-        handle: Option<Handle>,
-        dir: tempfile::TempDir,
-    }
-
-    impl Kiosk {
-        fn start() -> Kiosk {
-            let dir = tempfile::tempdir().unwrap();
-            let handle = start_at(&dir.path().join("kiosk.db"), dir.path());
-            Kiosk {
-                handle: Some(handle),
-                dir,
-            }
-        }
-
-        fn addr(&self) -> SocketAddr {
-            self.handle.as_ref().unwrap().addr()
-        }
-
-        fn db_path(&self) -> PathBuf {
-            self.dir.path().join("kiosk.db")
-        }
-
-        fn db(&self) -> Connection {
-            Connection::open(self.db_path()).unwrap()
-        }
-
-        fn browser(&self) -> Browser {
-            Browser::new(self.addr())
-        }
-
-        fn count(&self, sql: &str) -> i64 {
-            self.db().query_row(sql, [], |r| r.get(0)).unwrap()
-        }
-    }
-
+    /// The student side's kiosks all start at the suite's one moment.
     fn start_at(db: &Path, dir: &Path) -> Handle {
-        let site = dir.join("public");
-        std::fs::create_dir_all(site.join("guidance")).unwrap();
-        std::fs::write(site.join("index.html"), "<h1>Our careers programme</h1>").unwrap();
-        std::fs::write(site.join("style.css"), "body { color: black }").unwrap();
-        std::fs::write(dir.join("secret.txt"), "do not serve").unwrap();
-        let mut cfg = KioskConfig::new(db.to_path_buf());
-        cfg.listen = "127.0.0.1:0".parse().unwrap();
-        cfg.site_dir = site;
-        cfg.clock = Clock::Fixed(NOW);
-        kiosk::start(cfg).unwrap()
-    }
-
-    #[derive(Debug)]
-    struct Resp {
-        status: u16,
-        head: String,
-        body: String,
-    }
-
-    impl Resp {
-        fn header(&self, name: &str) -> Option<String> {
-            self.head.lines().find_map(|l| {
-                let (n, v) = l.split_once(':')?;
-                n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-            })
-        }
-
-        /// The booking reference on a slip.
-        fn reference(&self) -> String {
-            let marker = "id=\"booking-ref\">";
-            let start = self
-                .body
-                .find(marker)
-                .unwrap_or_else(|| panic!("no booking reference in {}", self.body))
-                + marker.len();
-            self.body[start..start + 6].to_string()
-        }
-
-        /// The value of the first `<input ... name="NAME" value="...">` in the page.
-        fn field(&self, name: &str) -> String {
-            let needle = format!("name=\"{name}\" value=\"");
-            let start = self
-                .body
-                .find(&needle)
-                .unwrap_or_else(|| panic!("no field {name} in {}", self.body))
-                + needle.len();
-            let end = self.body[start..].find('"').unwrap() + start;
-            self.body[start..end].to_string()
-        }
-    }
-
-    /// Sends raw bytes and reads the whole response (every request asks the server to close).
-    fn raw(addr: SocketAddr, bytes: &[u8]) -> Resp {
-        try_raw(addr, bytes).unwrap_or_else(|e| panic!("request to {addr} failed: {e}"))
-    }
-
-    /// [`raw`], for a server that may be gone (the crash test kills it).
-    fn try_raw(addr: SocketAddr, bytes: &[u8]) -> std::io::Result<Resp> {
-        let mut s = TcpStream::connect(addr)?;
-        s.set_read_timeout(Some(Duration::from_secs(20)))?;
-        s.write_all(bytes)?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf)?;
-        Ok(parse_response(&buf))
-    }
-
-    fn parse_response(buf: &[u8]) -> Resp {
-        let text = String::from_utf8_lossy(buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        Resp {
-            status,
-            head: head.to_string(),
-            body: body.to_string(),
-        }
-    }
-
-    /// A browser: keeps the CSRF cookie the kiosk hands out.
-    struct Browser {
-        addr: SocketAddr,
-        cookie: Option<String>,
-    }
-
-    impl Browser {
-        fn new(addr: SocketAddr) -> Browser {
-            let mut b = Browser { addr, cookie: None };
-            let r = b.get("/");
-            assert_eq!(r.status, 200);
-            b
-        }
-
-        fn remember(&mut self, r: &Resp) {
-            if let Some(c) = r.header("Set-Cookie") {
-                assert!(
-                    c.contains("HttpOnly") && c.contains("SameSite=Strict"),
-                    "{c}"
-                );
-                self.cookie = c.split(';').next().map(str::to_string);
-            }
-        }
-
-        fn csrf(&self) -> String {
-            self.cookie
-                .as_ref()
-                .unwrap()
-                .split_once('=')
-                .unwrap()
-                .1
-                .to_string()
-        }
-
-        fn cookie_header(&self) -> String {
-            self.cookie
-                .as_ref()
-                .map(|c| format!("Cookie: {c}\r\n"))
-                .unwrap_or_default()
-        }
-
-        fn get(&mut self, path: &str) -> Resp {
-            let req = format!(
-                "GET {path} HTTP/1.1\r\nHost: kiosk\r\n{}Connection: close\r\n\r\n",
-                self.cookie_header()
-            );
-            let r = raw(self.addr, req.as_bytes());
-            self.remember(&r);
-            r
-        }
-
-        /// The body of a form: pairs (encoded here) plus the CSRF field.
-        fn form_body(&self, fields: &[(&str, &str)]) -> String {
-            let mut body = format!("csrf={}", self.csrf());
-            for (n, v) in fields {
-                body.push_str(&format!(
-                    "&{}={}",
-                    signpost::kiosk::http::encode(n),
-                    signpost::kiosk::http::encode(v)
-                ));
-            }
-            body
-        }
-
-        /// POSTs a form and, like a browser, follows the redirect that answers it.
-        fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-            let body = self.form_body(fields);
-            self.post_raw(path, body.as_bytes())
-        }
-
-        /// POSTs a form and returns the answer itself (a 303 when the form was taken).
-        fn send(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-            let body = self.form_body(fields);
-            self.send_raw(path, body.as_bytes())
-        }
-
-        /// POSTs raw bytes and follows a 303 as a browser does.
-        fn post_raw(&mut self, path: &str, body: &[u8]) -> Resp {
-            let r = self.send_raw(path, body);
-            match (r.status, r.header("Location")) {
-                (303, Some(to)) => self.get(&to),
-                _ => r,
-            }
-        }
-
-        fn send_raw(&mut self, path: &str, body: &[u8]) -> Resp {
-            let mut req = format!(
-                "POST {path} HTTP/1.1\r\nHost: kiosk\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                self.cookie_header(),
-                body.len()
-            )
-            .into_bytes();
-            req.extend_from_slice(body);
-            let r = raw(self.addr, &req);
-            self.remember(&r);
-            r
-        }
+        launch(db, dir, NOW)
     }
 
     /// Year 11 answers: every readiness question answered with `answer` (0 = most ready).
@@ -273,10 +61,7 @@ mod kiosk_http {
     #[test]
     fn start_screen_is_safe_for_a_kiosk() {
         let k = Kiosk::start();
-        let mut b = Browser {
-            addr: k.addr(),
-            cookie: None,
-        };
+        let mut b = Browser::fresh(k.addr());
         let r = b.get("/");
         assert_eq!(r.status, 200);
         assert_eq!(r.header("Cache-Control").as_deref(), Some("no-store"));
@@ -583,10 +368,7 @@ mod kiosk_http {
         let r = b.post_raw("/queue", body.as_bytes());
         assert_eq!(r.status, 403);
         // No cookie at all.
-        let mut fresh = Browser {
-            addr: k.addr(),
-            cookie: None,
-        };
+        let mut fresh = Browser::fresh(k.addr());
         let r = fresh.post_raw("/book/cancel", body.as_bytes());
         assert_eq!(r.status, 403);
         assert_eq!(k.count("SELECT COUNT(*) FROM queue_entry"), 0);
@@ -665,7 +447,7 @@ mod kiosk_http {
         // Chunked bodies are capped while reading.
         let mut chunked = format!(
             "POST /queue HTTP/1.1\r\nHost: kiosk\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-            b.cookie.clone().unwrap()
+            b.cookie_pairs()
         );
         for _ in 0..80 {
             chunked.push_str(&format!("400\r\n{}\r\n", "b".repeat(1024)));
@@ -868,10 +650,7 @@ mod kiosk_http {
         let barrier = Arc::new(Barrier::new(2));
         let taps: Vec<_> = (0..2)
             .map(|_| {
-                let mut tap = Browser {
-                    addr: k.addr(),
-                    cookie: b.cookie.clone(),
-                };
+                let mut tap = b.clone();
                 let (barrier, body) = (Arc::clone(&barrier), body.clone());
                 std::thread::spawn(move || {
                     barrier.wait();
@@ -1159,7 +938,7 @@ mod kiosk_http {
     #[test]
     fn a_full_or_read_only_database_stores_nothing_says_so_and_recovers() {
         let k = Kiosk::start();
-        let handle = k.handle.as_ref().unwrap();
+        let handle = k.handle();
         let mut b = k.browser();
 
         // The database's location becomes read-only.
@@ -1287,7 +1066,7 @@ mod kiosk_http {
         ) else {
             return;
         };
-        let mut b = Browser { addr, cookie: None };
+        let mut b = Browser::fresh(addr);
         b.remember(&start);
         loop {
             let i = next.fetch_add(1, Ordering::SeqCst);
@@ -1777,7 +1556,7 @@ mod kiosk_http {
     #[test]
     fn the_server_keeps_serving_when_accept_fails() {
         let k = Kiosk::start();
-        let handle = k.handle.as_ref().unwrap();
+        let handle = k.handle();
         let addr = k.addr();
         handle.break_accept_loop().unwrap();
         for _ in 0..10 {

@@ -583,6 +583,23 @@ impl Checker<'_> {
         }
     }
 
+    /// Question ids are stored with each answer, so they must be well formed and unique.
+    fn question_id<'q>(
+        &self,
+        i: usize,
+        id: &'q str,
+        seen: &mut BTreeSet<&'q str>,
+    ) -> Result<(), ConfigError> {
+        if is_id(id) && seen.insert(id) {
+            return Ok(());
+        }
+        Err(self.fail(
+            format!("questions[{i}].id"),
+            "id",
+            format!("`{id}` must be a unique id of lower-case letters, digits and dashes"),
+        ))
+    }
+
     fn range(&self, field: &str, value: u32, lo: u32, hi: u32) -> Result<(), ConfigError> {
         if (lo..=hi).contains(&value) {
             Ok(())
@@ -736,16 +753,7 @@ pub fn parse_triage(file: &str, src: &str) -> Result<TriageSettings, ConfigError
     }
     let mut qids = BTreeSet::new();
     for (i, q) in t.questions.iter().enumerate() {
-        if !is_id(&q.id) || !qids.insert(q.id.as_str()) {
-            return Err(c.fail(
-                format!("questions[{i}].id"),
-                "id",
-                format!(
-                    "`{}` must be a unique id of lower-case letters, digits and dashes",
-                    q.id
-                ),
-            ));
-        }
+        c.question_id(i, &q.id, &mut qids)?;
         if q.answers.len() < 2 {
             return Err(c.fail(
                 format!("questions[{i}].answers"),
@@ -770,16 +778,7 @@ pub fn parse_follow_up(file: &str, src: &str) -> Result<FollowUpSettings, Config
     }
     let mut ids = BTreeSet::new();
     for (i, q) in f.questions.iter().enumerate() {
-        if !is_id(&q.id) || !ids.insert(q.id.as_str()) {
-            return Err(c.fail(
-                format!("questions[{i}].id"),
-                "id",
-                format!(
-                    "`{}` must be a unique id of lower-case letters, digits and dashes",
-                    q.id
-                ),
-            ));
-        }
+        c.question_id(i, &q.id, &mut ids)?;
         if q.text.trim().is_empty() {
             return Err(c.fail(format!("questions[{i}].text"), "text", "must not be empty"));
         }
