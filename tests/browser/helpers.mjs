@@ -552,6 +552,15 @@ export async function submit(page, name) {
   await follow(page, page.getByRole('button', { name }));
 }
 
+/** Fills the booking details as a student does and confirms; fails unless the booking is made. */
+export async function confirmBooking(page, first, surname, group) {
+  await page.getByLabel('First name').fill(first);
+  await page.getByLabel('Surname').fill(surname);
+  await page.getByLabel('Tutor group').fill(group);
+  await submit(page, 'Confirm booking');
+  assert.equal((await page.locator('h1').innerText()).trim(), 'You are booked in');
+}
+
 /**
  * Answers every question on the kiosk's quick check (step 2) with its first choice, and "No" to
  * extra support. Does not submit. Returns the ids of the questions' fieldsets.

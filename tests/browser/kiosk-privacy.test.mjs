@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import {
   answerQuickCheck,
   closePage,
+  confirmBooking,
   follow,
   newPage,
   submit,
@@ -26,11 +27,7 @@ async function book(page, first, surname, group) {
   await page.goto(fx.kiosk.url, { waitUntil: 'load' });
   await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
   await follow(page, page.locator('button.slot').first());
-  await page.getByLabel('First name').fill(first);
-  await page.getByLabel('Surname').fill(surname);
-  await page.getByLabel('Tutor group').fill(group);
-  await submit(page, 'Confirm booking');
-  assert.equal((await page.locator('h1').innerText()).trim(), 'You are booked in');
+  await confirmBooking(page, first, surname, group);
   const reference = (await page.locator('#booking-ref').innerText()).trim();
   assert.match(await page.locator('.slip').innerText(), new RegExp(`${first} ${surname}`));
   return reference;

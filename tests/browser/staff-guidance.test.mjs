@@ -11,6 +11,7 @@ import {
   answerQuickCheck,
   assertNoAxeViolations,
   closePage,
+  confirmBooking,
   follow,
   newPage,
   screenshot,
@@ -34,11 +35,7 @@ async function bookAsStudent(browser, first, surname, group) {
     await submit(page, 'See my result');
     await follow(page, page.getByRole('button', { name: /^Book a \d+-minute session$/ }));
     await follow(page, page.locator('button.slot').first());
-    await page.getByLabel('First name').fill(first);
-    await page.getByLabel('Surname').fill(surname);
-    await page.getByLabel('Tutor group').fill(group);
-    await submit(page, 'Confirm booking');
-    assert.equal((await page.locator('h1').innerText()).trim(), 'You are booked in');
+    await confirmBooking(page, first, surname, group);
   } finally {
     await closePage(page);
   }

@@ -9,6 +9,7 @@ import {
   addStaff,
   assertNoAxeViolations,
   closePage,
+  confirmBooking,
   follow,
   newPage,
   sidewaysOverflow,
@@ -29,11 +30,7 @@ async function bookTomorrow(page, first, surname, group) {
   await page.goto(fx.kiosk.url, { waitUntil: 'load' });
   await follow(page, page.getByRole('link', { name: 'Book a guidance session' }));
   await follow(page, page.locator(`button.slot[value^="${tomorrow()}T"]`).first());
-  await page.getByLabel('First name').fill(first);
-  await page.getByLabel('Surname').fill(surname);
-  await page.getByLabel('Tutor group').fill(group);
-  await submit(page, 'Confirm booking');
-  assert.equal(await heading(page), 'You are booked in');
+  await confirmBooking(page, first, surname, group);
 }
 
 async function joinQueue(page, first, group) {
