@@ -175,13 +175,14 @@ impl Db {
         let tx = self.write()?;
         if let Some(form_id) = &b.form_id {
             let existing = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT cancelled_at IS NOT NULL, reference, day, start_min, end_min,
                             first_name, surname, tutor_group
                      FROM booking WHERE form_id = ?1",
-                    [form_id],
-                    |r| Ok((r.get::<_, bool>(0)?, booking_from_row_at(r, 1)?)),
-                )
+                )?
+                .query_row([form_id], |r| {
+                    Ok((r.get::<_, bool>(0)?, booking_from_row_at(r, 1)?))
+                })
                 .optional()?;
             match existing {
                 Some((true, _)) => return Err(BookError::Withdrawn),
@@ -207,29 +208,32 @@ impl Db {
         if starts_at <= now || !covers(&windows, Window { start, end }) {
             return Err(BookError::Unavailable);
         }
-        let clashes: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM booking
-             WHERE cancelled_at IS NULL AND day = ?1 AND start_min < ?3 AND end_min > ?2",
-            params![day, start, end],
-            |r| r.get(0),
-        )?;
+        let clashes: i64 = tx
+            .prepare_cached(
+                "SELECT COUNT(*) FROM booking
+                 WHERE cancelled_at IS NULL AND day = ?1 AND start_min < ?3 AND end_min > ?2",
+            )?
+            .query_row(params![day, start, end], |r| r.get(0))?;
         if clashes > 0 {
             return Err(BookError::Taken);
         }
         let triage_id: Option<i64> = match &b.triage_token {
             Some(t) => tx
-                .query_row("SELECT id FROM triage WHERE token = ?1", [t], |r| r.get(0))
+                .prepare_cached("SELECT id FROM triage WHERE token = ?1")?
+                .query_row([t], |r| r.get(0))
                 .optional()?,
             None => None,
         };
         // A clash of references is astronomically rare; try a few fresh ones.
         for _ in 0..10 {
             let reference = BookingRef::random();
-            let res = tx.execute(
-                "INSERT INTO booking (reference, day, start_min, end_min, first_name, surname,
-                                      tutor_group, triage_id, form_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
+            let res = tx
+                .prepare_cached(
+                    "INSERT INTO booking (reference, day, start_min, end_min, first_name, surname,
+                                          tutor_group, triage_id, form_id, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(params![
                     reference.as_str(),
                     day,
                     start,
@@ -240,8 +244,7 @@ impl Db {
                     triage_id,
                     b.form_id,
                     now_text(now)
-                ],
-            );
+                ]);
             match res {
                 Ok(_) => {
                     tx.commit()?;

@@ -6,12 +6,15 @@
 //! on active bookings backs that up. The journal is WAL with `synchronous=FULL`, so a booking is on
 //! disk before its confirmation page is sent.
 //!
-//! Writers of one [`Store`] (the kiosk's four workers) take turns on an in-process mutex before
-//! `BEGIN IMMEDIATE`, so they queue and wake as soon as the writer ahead commits, instead of
-//! meeting SQLite's busy handler, which sleeps between tries (1, 2, 5, 10 ms and up) and wastes
-//! the time in between. Nothing is batched: each transaction still commits, with its fsync,
-//! before the page that confirms it is sent. Other processes (the availability command, a
-//! restore) still wait in the busy handler.
+//! Writers of one [`Store`] (the kiosk's workers) take turns on one shared writing connection
+//! behind an in-process mutex, so they queue and wake as soon as the writer ahead commits, instead
+//! of meeting SQLite's busy handler, which sleeps between tries (1, 2, 5, 10 ms and up) and wastes
+//! the time in between. One connection also keeps its page cache: SQLite drops a connection's
+//! cache whenever another connection has written, so with a writer per worker every booking read
+//! again from the file the pages it checks. Nothing is batched: each transaction still commits,
+//! with its fsync, before the page that confirms it is sent. Reads outside a write use the
+//! worker's own connection. Other processes (the availability command, a restore) still wait in
+//! the busy handler.
 
 mod audit;
 mod diary;
@@ -30,12 +33,13 @@ mod tests;
 mod triage;
 mod week;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use time::PrimitiveDateTime;
 
 use super::domain::iso_date;
@@ -61,35 +65,56 @@ pub use triage::{NewTriage, TriageDetail, TriageSummary};
 pub use week::{Added, DiaryBlock, UsualWeekSource, USUAL_WEEK_SAVED, WEEKDAYS};
 
 /// The database file and how to open it; each worker thread opens its own [`Db`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     path: PathBuf,
     /// A [`Fault`] switched on by a test, shared by every connection.
     fault: Arc<AtomicU8>,
-    /// The writers' turn, shared by every connection (see the module notes).
-    writers: Arc<Mutex<()>>,
+    /// The one writing connection, opened at the first write (see the module notes).
+    writer: Arc<Mutex<Option<Writer>>>,
 }
 
-/// One open connection, used by one thread at a time.
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// The connection every write goes through, and the fault its settings match.
+struct Writer {
+    conn: Connection,
+    applied: u8,
+}
+
+/// One open connection for reading, used by one thread at a time; writes go through the store's
+/// shared writer.
 pub struct Db {
     conn: Connection,
-    fault: Arc<AtomicU8>,
-    /// The fault this connection's settings match.
-    applied: u8,
-    writers: Arc<Mutex<()>>,
+    store: Store,
 }
 
-/// A write transaction that holds its store's writers' turn. Dropped without a commit it rolls
-/// back first and then gives up the turn (fields drop in order).
+/// A write transaction on the shared writer, holding the writers' turn. Dropped without a commit
+/// it rolls back before it gives up the turn.
 struct WriteTx<'a> {
-    tx: rusqlite::Transaction<'a>,
-    _turn: MutexGuard<'a, ()>,
+    turn: MutexGuard<'a, Option<Writer>>,
+    done: bool,
 }
 
 impl WriteTx<'_> {
     /// Commits (to disk, `synchronous=FULL`), then lets the next writer in.
-    fn commit(self) -> rusqlite::Result<()> {
-        self.tx.commit()
+    fn commit(mut self) -> rusqlite::Result<()> {
+        self.execute_batch("COMMIT")?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if !self.done && !self.is_autocommit() {
+            // Errors here leave the transaction to SQLite, which rolls back what it cannot keep.
+            let _ = self.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -97,7 +122,10 @@ impl std::ops::Deref for WriteTx<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.tx
+        match self.turn.as_ref() {
+            Some(w) => &w.conn,
+            None => unreachable!("a WriteTx is only made once the writer is open"),
+        }
     }
 }
 
@@ -211,7 +239,7 @@ impl Store {
         let store = Store {
             path: path.to_path_buf(),
             fault: Arc::new(AtomicU8::new(Fault::None as u8)),
-            writers: Arc::new(Mutex::new(())),
+            writer: Arc::new(Mutex::new(None)),
         };
         let mut db = store.open()?;
         let detail: String = db
@@ -274,9 +302,19 @@ impl Store {
             .map_err(not_db)?;
         Ok(Db {
             conn,
-            fault: Arc::clone(&self.fault),
+            store: self.clone(),
+        })
+    }
+
+    /// The connection for the shared writer: the settings of [`Store::open`], on a database
+    /// that has already been opened, checked and set to WAL.
+    fn open_writer(&self) -> rusqlite::Result<Writer> {
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        Ok(Writer {
+            conn,
             applied: Fault::None as u8,
-            writers: Arc::clone(&self.writers),
         })
     }
 
@@ -304,29 +342,35 @@ impl Store {
 }
 
 impl Db {
-    /// Waits for the writers' turn and begins a write transaction (`BEGIN IMMEDIATE`), first
-    /// matching any simulated fault.
+    /// Waits for the writers' turn and begins a write transaction (`BEGIN IMMEDIATE`) on the
+    /// shared writer, first matching any simulated fault.
     fn write(&mut self) -> rusqlite::Result<WriteTx<'_>> {
         // A writer that panicked has rolled back (its transaction dropped first), so the turn
         // is safe to take.
-        let turn = self.writers.lock().unwrap_or_else(PoisonError::into_inner);
-        let want = self.fault.load(Ordering::SeqCst);
-        if want != self.applied {
+        let mut turn = self
+            .store
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if turn.is_none() {
+            *turn = Some(self.store.open_writer()?);
+        }
+        let want = self.store.fault.load(Ordering::SeqCst);
+        if let Some(w) = turn.as_mut().filter(|w| w.applied != want) {
             let (query_only, max_pages) = if want == Fault::Full as u8 {
-                let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+                let pages: i64 = w.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
                 (false, pages)
             } else {
                 // SQLite clamps this to its own largest allowed size.
                 (want == Fault::ReadOnly as u8, i64::from(u32::MAX))
             };
-            self.conn.pragma_update(None, "query_only", query_only)?;
-            self.conn.pragma_update(None, "max_page_count", max_pages)?;
-            self.applied = want;
+            w.conn.pragma_update(None, "query_only", query_only)?;
+            w.conn.pragma_update(None, "max_page_count", max_pages)?;
+            w.applied = want;
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(WriteTx { tx, _turn: turn })
+        let tx = WriteTx { turn, done: false };
+        tx.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(tx)
     }
 
     fn migrate(&mut self, path: &str) -> Result<(), StoreError> {

@@ -509,3 +509,50 @@ fn a_quick_check_is_read_back_with_its_answers_in_order() {
     );
     assert!(db.triage_detail(id + 1).unwrap().is_none());
 }
+
+#[test]
+fn workers_share_one_writer_that_a_refused_or_panicking_write_leaves_clean() {
+    let (_d, s) = store();
+    let mut a = s.open().unwrap();
+    let mut b = s.open().unwrap();
+    let tue = time::macros::date!(2026 - 12 - 01);
+    assert!(a
+        .book(&booking(tue, "09:00", 30, None), &morning(), NOW)
+        .is_ok());
+    // Refused inside its transaction: rolled back, and the next writer is not kept waiting.
+    assert!(matches!(
+        b.book(&booking(tue, "09:00", 30, None), &morning(), NOW),
+        Err(BookError::Taken)
+    ));
+    // A worker that panics in the middle of a write gives the writer back rolled back.
+    let s2 = s.clone();
+    let panicked = std::thread::spawn(move || {
+        let mut c = s2.open().unwrap();
+        let tx = c.write().unwrap();
+        tx.execute(
+            "INSERT INTO availability (day, start_min, end_min, created_at)
+             VALUES ('2026-12-08', 540, 600, '2026-12-01 08:00:00')",
+            [],
+        )
+        .unwrap();
+        panic!("a handler bug");
+    })
+    .join();
+    assert!(panicked.is_err());
+    assert!(b
+        .book(&booking(tue, "10:00", 30, None), &morning(), NOW)
+        .is_ok());
+    // Both workers read what the shared writer committed, and nothing of the panicked write.
+    for db in [&a, &b] {
+        let n: i64 = db
+            .conn
+            .query_row("SELECT COUNT(*) FROM booking", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 2);
+        let n: i64 = db
+            .conn
+            .query_row("SELECT COUNT(*) FROM availability", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -106,11 +106,8 @@ fn clock_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<ClockTime> {
 /// The usual week saved in the browser, or `None` if it never has been.
 pub(super) fn saved_usual_week(conn: &Connection) -> rusqlite::Result<Option<Vec<WeeklyWindow>>> {
     let saved: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [USUAL_WEEK_SAVED],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([USUAL_WEEK_SAVED], |r| r.get(0))
         .optional()?;
     if saved.is_none() {
         return Ok(None);
