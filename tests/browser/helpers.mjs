@@ -416,10 +416,11 @@ export async function startSite() {
 
 /**
  * Starts `signpost kiosk` on a free loopback port with a new database in `workDir`, serving the
- * built site in `siteDir` (and, if given, settings from `configDir`), and waits until it answers
- * HTTP. Returns { url, port, child, output, stop }.
+ * built site in `siteDir` (and, if given, settings from `configDir`, and a clock fixed at `now`,
+ * e.g. '2026-12-01T10:40'), and waits until it answers HTTP. Returns
+ * { url, port, child, output, stop }.
  */
-export async function startKiosk({ workDir, siteDir, configDir, timeoutMs = 30_000 }) {
+export async function startKiosk({ workDir, siteDir, configDir, now, timeoutMs = 30_000 }) {
   requireBinary();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
@@ -433,6 +434,7 @@ export async function startKiosk({ workDir, siteDir, configDir, timeoutMs = 30_0
     siteDir,
   ];
   if (configDir) args.push('--config', configDir);
+  if (now) args.push('--now', now);
   const child = spawn(SIGNPOST_BIN, args, { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

@@ -732,7 +732,8 @@ pub fn csv(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     send_csv(ctx, &format!("report {}", kind.slug()), &name, &sheet)
 }
 
-/// Column headings of the guidance records' CSV (documented in docs/kiosk-staff-reports.md).
+/// Column headings of the guidance records' CSV (documented in docs/kiosk.md, under "Reports and
+/// CSV files").
 const GUIDANCE_COLUMNS: &[&str] = &[
     "Guidance ID",
     "Date",

@@ -69,8 +69,8 @@ impl Db {
     }
 
     /// Deletes what the retention period no longer allows keeping: triage answers never linked
-    /// to a booking, cancelled bookings and queue entries older than `days`, and queue entries
-    /// from before today that are more than a week old. Returns the number of rows removed.
+    /// to a booking, cancelled bookings and queue entries, each older than `days`. Returns the
+    /// number of rows removed.
     pub fn purge(&mut self, today: Date, days: u16) -> Result<usize, StoreError> {
         let tx = self.write()?;
         let steps = purge_steps(&tx, &cutoff_text(today, days), 0)?;
