@@ -249,7 +249,10 @@ fn guidance_from_booking_to_follow_up_and_referral() {
     assert!(r
         .body
         .contains("<li>Ask Mr Jones about work experience</li>"));
-    assert!(r.body.contains("1 December 2026") && r.body.contains("Ms Patel"));
+    assert!(r.body.contains("1 December 2026"));
+    assert!(r
+        .body
+        .contains("See Ms Patel, the careers adviser, in the careers room"));
     assert!(r.body.contains("id=\"print-slip\""));
 
     // Grace (10B) gets guidance too.
@@ -568,6 +571,20 @@ fn guidance_for_a_student_on_record_without_a_booking() {
     assert_eq!(k.count("SELECT COUNT(*) FROM follow_up"), 2);
     assert_eq!(k.count("SELECT COUNT(*) FROM student"), 1);
     assert_eq!(adviser.get("/staff/guidance?student=999").status, 404);
+
+    // The careers leader records one too: the slip names her as the careers leader.
+    let mut leader = k.signed_in("Mrs Jones", Role::Leader);
+    let mut fields = guidance_fields("Third", &["Three"], &[("destination", "education")]);
+    fields.push(("student".into(), ada.to_string()));
+    assert_eq!(post(&mut leader, "/staff/guidance", &fields).status, 200);
+    let g = k.count("SELECT MAX(id) FROM guidance");
+    let slip = leader.get(&format!("/staff/guidance/slip?id={g}"));
+    assert!(
+        slip.body
+            .contains("See Mrs Jones, the careers leader, in the careers room"),
+        "{}",
+        slip.body
+    );
 }
 
 #[test]

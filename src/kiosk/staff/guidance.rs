@@ -11,6 +11,7 @@ use time::{Date, Duration};
 use crate::kiosk::ctx::{Ctx, HandlerError};
 use crate::kiosk::domain::{iso_date, parse_iso_date};
 use crate::kiosk::http::{Form, Request, Response};
+use crate::kiosk::staff::Role;
 use crate::kiosk::store::{
     AuditAction, AuditEntry, Destination, GuidanceInput, GuidanceRecord, Saved, SessionSource,
     SessionSubject, StudentName,
@@ -557,6 +558,8 @@ struct SlipPage {
     day: String,
     actions: Vec<String>,
     adviser: String,
+    /// "the careers adviser" or "the careers leader", whoever recorded the session.
+    adviser_title: &'static str,
     follow_up_due: String,
     record_id: i64,
 }
@@ -577,6 +580,10 @@ pub fn slip(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
         day: day_label(record.input.held_on),
         actions: record.input.actions,
         adviser: record.adviser.unwrap_or_default(),
+        adviser_title: match record.adviser_role {
+            Some(Role::Leader) => "the careers leader",
+            _ => "the careers adviser",
+        },
         follow_up_due: record.follow_up_due.map(day_label).unwrap_or_default(),
         record_id: id,
     };

@@ -16,7 +16,7 @@ use time::{Date, PrimitiveDateTime};
 use super::students::{date_column, find_or_create, StudentName};
 use super::{now_text, Db, StoreError};
 use crate::kiosk::domain::{iso_date, Rag, YearGroup};
-use crate::kiosk::staff::Session;
+use crate::kiosk::staff::{Role, Session};
 
 /// Where a student means to go next, as the adviser records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -165,6 +165,8 @@ pub struct GuidanceRecord {
     pub input: GuidanceInput,
     /// Who recorded it (their name now), if their account still exists.
     pub adviser: Option<String>,
+    /// Their role now (an adviser or the careers leader), for the slip's words.
+    pub adviser_role: Option<Role>,
     /// Goes up by one with every save.
     pub version: i64,
     /// The follow-up's due date.
@@ -390,7 +392,7 @@ impl Db {
             .query_row(
                 "SELECT g.id, g.student_id, s.first_name, s.surname, s.tutor_group, g.held_on,
                         g.notes, g.destination, g.destination_detail, g.meeting_by_16,
-                        g.meeting_by_18, st.name, g.version, f.due_on
+                        g.meeting_by_18, st.name, g.version, f.due_on, st.role
                  FROM guidance g JOIN student s ON s.id = g.student_id
                  LEFT JOIN staff st ON st.id = g.adviser_id
                  LEFT JOIN follow_up f ON f.guidance_id = g.id
@@ -407,14 +409,16 @@ impl Db {
                         },
                         r.get::<_, String>(5)?,
                         (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
-                        r.get::<_, Option<String>>(11)?,
+                        (r.get::<_, Option<String>>(11)?, r.get(14)?),
                         r.get::<_, i64>(12)?,
                         r.get::<_, Option<String>>(13)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((id, student_id, name, held_on, fields, adviser, version, due)) = row else {
+        let Some((id, student_id, name, held_on, fields, (adviser, adviser_role), version, due)) =
+            row
+        else {
             return Ok(None);
         };
         let (notes, destination, destination_detail, meeting_by_16, meeting_by_18) = fields;
@@ -432,6 +436,7 @@ impl Db {
                 meeting_by_18,
             },
             adviser,
+            adviser_role,
             version,
             follow_up_due: due.map(|d| date_column(&d)).transpose()?,
         }))

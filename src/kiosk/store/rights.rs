@@ -27,7 +27,8 @@ pub struct StudentRow {
     pub tutor_group: String,
     /// Year group, if recorded.
     pub year_group: Option<YearGroup>,
-    /// Asked for extra support (a yes or no, never a diagnosis).
+    /// Additional needs recorded by staff (a yes or no, never a diagnosis); a student's own
+    /// request for extra support is kept with each quick check.
     pub additional_needs: bool,
     /// When the record was made.
     pub created_at: String,
