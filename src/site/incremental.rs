@@ -151,7 +151,7 @@ impl Preview {
             // Front matter changed: the pages whose views changed with it, and the page itself.
             self.bodies
                 .extend(markdown_of(&site, reread.iter().copied()));
-            let renderer = Renderer::new(&site, &self.theme, &self.opts)?;
+            let renderer = self.renderer.for_site(&site, &self.opts);
             let reread: HashSet<&str> = reread.iter().map(|p| p.source.as_str()).collect();
             let mut same: HashMap<Kind, bool> = HashMap::new();
             let stale: Vec<&Page> = site

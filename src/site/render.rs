@@ -4,6 +4,7 @@
 //! are computed here once per build, from the model alone.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 use tera::Tera;
@@ -59,17 +60,29 @@ pub fn render(
 /// by `render`, by the build that streams pages to disk and by the preview that re-renders only
 /// the pages an edit touched.
 pub struct Renderer {
-    tera: Tera,
+    /// Shared with the renderers made from this one by [`Renderer::for_site`].
+    tera: Arc<Tera>,
     views: Views,
     today: Date,
 }
 
 impl Renderer {
     pub fn new(site: &Site, theme: &Theme, opts: &RenderOptions) -> Result<Renderer, SiteError> {
-        let tera = templates(theme)?;
+        let tera = Arc::new(templates(theme)?);
         let today = opts.today();
         let views = shared_view(site, today);
         Ok(Renderer { tera, views, today })
+    }
+
+    /// A renderer with the same templates for a new reading of the site (the preview, when
+    /// only pages changed), so an edit does not parse the templates again.
+    pub fn for_site(&self, site: &Site, opts: &RenderOptions) -> Renderer {
+        let today = opts.today();
+        Renderer {
+            tera: Arc::clone(&self.tera),
+            views: shared_view(site, today),
+            today,
+        }
     }
 
     /// Whether `page` sees the same shared views here as in `other` (made from an earlier
@@ -77,16 +90,18 @@ impl Renderer {
     /// field of the views counts except the large ones its template does not show.
     pub fn same_views_for(&self, other: &Renderer, page: &Page) -> bool {
         let template = format!("{}.html", template_for(page.kind));
-        let shown = |v: &Views| Views {
-            large: v
+        // Compared in place: at thousands of pages a copy of the large views costs more than
+        // rendering the pages that show them.
+        let used = Views::used_by(&template);
+        let (mine, theirs) = (&self.views, &other.views);
+        self.today == other.today
+            && mine.base == theirs.base
+            && mine.translations == theirs.translations
+            && mine
                 .large
                 .iter()
-                .filter(|(n, _)| Views::used_by(&template).contains(n))
-                .cloned()
-                .collect(),
-            ..v.clone()
-        };
-        self.today == other.today && shown(&self.views) == shown(&other.views)
+                .filter(|(n, _)| used.contains(n))
+                .eq(theirs.large.iter().filter(|(n, _)| used.contains(n)))
     }
 
     /// One page through its template; `html` is its rendered Markdown.
