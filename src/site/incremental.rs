@@ -149,9 +149,13 @@ impl Preview {
             Scope::Pages(n)
         } else if same_pages {
             // Front matter changed: the pages whose views changed with it, and the page itself.
-            self.bodies
-                .extend(markdown_of(&site, reread.iter().copied()));
-            let renderer = self.renderer.for_site(&site, &self.opts);
+            // The Markdown and the shared views are independent: each gets a core.
+            let (fresh_md, renderer) = std::thread::scope(|s| {
+                let md = s.spawn(|| markdown_of(&site, reread.iter().copied()));
+                let renderer = self.renderer.for_site(&site, &self.opts);
+                (joined(md), renderer)
+            });
+            self.bodies.extend(fresh_md);
             let reread: HashSet<&str> = reread.iter().map(|p| p.source.as_str()).collect();
             let mut same: HashMap<Kind, bool> = HashMap::new();
             let stale: Vec<&Page> = site
@@ -165,13 +169,20 @@ impl Preview {
                 })
                 .collect();
             let n = stale.len();
-            let fresh = render_pages(&site, &stale, &renderer, &self.bodies)?;
-            let rest = renderer.rest(
-                &site,
-                &self.theme,
-                &self.opts,
-                outputs(&site).map(|(_, p)| p),
-            )?;
+            // The generated pages and the sitemap meanwhile, on the other core.
+            let (fresh, rest) = std::thread::scope(|s| {
+                let rest = s.spawn(|| {
+                    renderer.rest(
+                        &site,
+                        &self.theme,
+                        &self.opts,
+                        outputs(&site).map(|(_, p)| p),
+                    )
+                });
+                let fresh = render_pages(&site, &stale, &renderer, &self.bodies);
+                (fresh, joined(rest))
+            });
+            let (fresh, rest) = (fresh?, rest?);
             self.files.extend(fresh);
             self.files.extend(rest);
             self.renderer = renderer;
@@ -241,6 +252,13 @@ impl Touched {
     fn covers(&self, source: &str) -> bool {
         self.files.contains(source) || self.folders.iter().any(|f| source.starts_with(f.as_str()))
     }
+}
+
+/// The result of a scoped thread; a panic there carries on here, as it would have in one thread.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Each page's source and output path, in site order: links and lists depend on exactly this.
