@@ -134,6 +134,10 @@ fn markdown_files(content_dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteErro
             .replace('\\', "/");
         files.push((rel, entry.into_path()));
     }
+    // A plain byte sort first leaves the list nearly in natural order (`page-0001` to
+    // `page-9999` agree in both), so the natural sort, which looks for runs already in order,
+    // only mends it, with far fewer of its slower comparisons.
+    files.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     files.sort_by(|(a, _), (b, _)| natural_path_cmp(a, b));
     Ok(files)
 }

@@ -355,27 +355,26 @@ fn shared_view(site: &Site, today: Date) -> Views {
         .map(|(p, pr)| json!({ "year": pr.year, "title": p.title, "path": p.path, "focus": pr.focus }))
         .collect();
     // Titles only: the route cards above it already describe the main pages.
-    let mut all_pages: Vec<Value> = site
+    let mut all_pages: Vec<(&str, Value)> = site
         .pages
         .iter()
         .filter(|p| p.kind != Kind::Home && !is_translation(p))
         .map(|p| {
             let mut l = link(&p.title, &p.path, None);
             l["translations"] = other_languages(&translations, p);
-            l
+            (p.title.as_str(), l)
         })
         .collect();
     all_pages.extend(
         generated(site)
             .into_iter()
-            .map(|(p, _, t)| link(t, p, None)),
+            .map(|(p, _, t)| (t, link(t, p, None))),
     );
-    all_pages.sort_by(|a, b| {
-        natural_cmp(
-            a["title"].as_str().unwrap_or(""),
-            b["title"].as_str().unwrap_or(""),
-        )
-    });
+    // Byte order first, which is nearly natural order, so the natural sort only mends it (see
+    // `load::markdown_files`); both are stable, so pages with one title keep the site's order.
+    all_pages.sort_by(|a, b| a.0.cmp(b.0));
+    all_pages.sort_by(|a, b| natural_cmp(a.0, b.0));
+    let all_pages: Vec<Value> = all_pages.into_iter().map(|(_, l)| l).collect();
 
     let mut ctx = tera::Context::new();
     ctx.insert("settings", &site.settings);
