@@ -7,18 +7,13 @@ use signpost::kiosk::staff::Role;
 use time::macros::datetime;
 
 use crate::common::Kiosk;
-use crate::guidance::{book, guidance_fields, post, sign_in, student_id, year11};
+use crate::guidance::{book_ada, guidance_fields, post, sign_in, student_id};
 use crate::reports::{csv_rows, every_text, row};
 
 #[test]
 fn from_a_student_booking_to_the_reports_and_erasure() {
     let mut k = Kiosk::start();
-    let booking = book(
-        &k,
-        Some(year11("considering", "0")),
-        "2026-12-01T09:00",
-        ("Ada", "Lovelace", "10A"),
-    );
+    let booking = book_ada(&k);
     let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
     k.add_staff("Mr Jones", Role::Tutor, &["10A"]);
     k.add_staff("Mrs Lead", Role::Leader, &[]);

@@ -74,6 +74,17 @@ pub(crate) fn book(
     k.count("SELECT MAX(id) FROM booking")
 }
 
+/// Ada Lovelace (10A, Year 11, Red: she is considering an apprenticeship) books 09:00 on
+/// Tuesday 1 December after a quick check; returns the booking's row id.
+pub(crate) fn book_ada(k: &Kiosk) -> i64 {
+    book(
+        k,
+        Some(year11("considering", "0")),
+        "2026-12-01T09:00",
+        ("Ada", "Lovelace", "10A"),
+    )
+}
+
 /// Signs in an account that already exists (after a restart the old browser is gone).
 pub(crate) fn sign_in(k: &Kiosk, name: &str) -> Browser {
     let mut b = k.browser();
@@ -122,12 +133,7 @@ pub(crate) fn student_id(k: &Kiosk, surname: &str) -> i64 {
 #[test]
 fn guidance_from_booking_to_follow_up_and_referral() {
     let mut k = Kiosk::start();
-    let ada = book(
-        &k,
-        Some(year11("considering", "0")),
-        "2026-12-01T09:00",
-        ("Ada", "Lovelace", "10A"),
-    );
+    let ada = book_ada(&k);
     let grace = book(&k, None, "2026-12-01T13:30", ("Grace", "Hopper", "10B"));
     let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
     k.add_staff("Mr Jones", Role::Tutor, &["10A"]);
@@ -541,12 +547,7 @@ fn a_drop_in_visit_asks_for_the_surname() {
 #[test]
 fn guidance_for_a_student_on_record_without_a_booking() {
     let k = Kiosk::start();
-    let booking = book(
-        &k,
-        Some(year11("considering", "0")),
-        "2026-12-01T09:00",
-        ("Ada", "Lovelace", "10A"),
-    );
+    let booking = book_ada(&k);
     let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
     let mut fields = guidance_fields("First", &["One"], &[("destination", "undecided")]);
     fields.push(("booking".into(), booking.to_string()));
