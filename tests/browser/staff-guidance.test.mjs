@@ -17,7 +17,9 @@ import {
   screenshot,
   signIn,
   submit,
+  sidewaysOverflow,
   useKiosk,
+  VIEWPORTS,
 } from './helpers.mjs';
 
 const fx = useKiosk('signpost-staff-guidance-');
@@ -191,6 +193,50 @@ test('the guidance form can be completed from the keyboard alone', { timeout: 30
     assert.match(await page.getByRole('status').innerText(), /Guidance saved/);
     assert.ok(await page.locator('#meeting_by_16').isChecked());
     assert.equal(await page.locator('#action-1').inputValue(), 'Read the sixth form guide');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('every staff screen fits a 320-pixel screen without sideways scrolling', { timeout: 300_000 }, async () => {
+  addStaff(fx.work, { name: 'Mr Narrow', role: 'leader' });
+  await bookAsStudent(fx.browser, 'Ida', 'Wells', '9W');
+  const page = await newPage(fx.browser, VIEWPORTS.narrow);
+  const fits = async (name) => {
+    await page.locator('details').evaluateAll((ds) => ds.forEach((d) => (d.open = true)));
+    const overflow = await sidewaysOverflow(page);
+    assert.deepEqual(overflow.wide, [], `${name} scrolls sideways at 320px: ${JSON.stringify(overflow)}`);
+    assert.ok(overflow.width <= overflow.limit, `${name}: ${overflow.width} > ${overflow.limit}`);
+  };
+  try {
+    await signIn(page, fx.kiosk.url, 'Mr Narrow');
+    await fits('today');
+    await openGuidanceFor(page, 'Ida Wells');
+    await fits('guidance form');
+    await page.getByLabel('Notes').fill('Wants to train as a paramedic; asked about the college course.');
+    await page.getByLabel('Action 1').fill('Visit the college open evening with a parent or carer');
+    await page.getByLabel('Apprenticeship', { exact: true }).check();
+    await submit(page, 'Save guidance');
+    await fits('guidance form, saved');
+    await follow(page, page.getByRole('link', { name: 'Print the actions slip for the student' }));
+    await fits('actions slip');
+    const screens = [
+      ['follow-ups', '/staff/follow-ups'],
+      ['student search', '/staff/students?q=wells'],
+      ['reports', '/staff/reports'],
+      ['data and privacy', '/staff/data?q=wells'],
+      ['accounts', '/staff/accounts'],
+      ['audit log', '/staff/audit'],
+      ['diary', '/staff/diary'],
+    ];
+    for (const [name, path] of screens) {
+      await page.goto(at(path), { waitUntil: 'load' });
+      assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${name} opened`);
+      await fits(name);
+    }
+    await page.goto(at('/staff/students?q=wells'), { waitUntil: 'load' });
+    await follow(page, page.getByRole('link', { name: 'Ida Wells' }));
+    await fits('student record');
   } finally {
     await closePage(page);
   }
