@@ -227,7 +227,7 @@ impl Db {
                         tutor_group: r.get(2)?,
                     },
                     r.get::<_, Option<u8>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<Rag>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<i64>>(6)?,
                 ))
@@ -240,9 +240,7 @@ impl Db {
             source,
             name,
             year: year.and_then(|y| YearGroup::new(y).ok()),
-            rag: rag
-                .map(|r| r.parse().map_err(|_| StoreError::BadValue(r)))
-                .transpose()?,
+            rag,
             day: day.map(|d| date_column(&d)).transpose()?,
             recorded,
         }))

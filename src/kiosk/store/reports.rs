@@ -1,7 +1,6 @@
 //! The cohort reports: read-only counts over quick checks, guidance records and follow-ups for
 //! one academic year, and the guidance records as rows for the CSV export. Nothing here writes.
 
-use rusqlite::Row;
 use time::{Date, Month};
 
 use super::{Db, StoreError};
@@ -217,22 +216,6 @@ pub struct GuidanceRow {
     pub rag: Option<Rag>,
 }
 
-/// Reads a result word as stored, naming the value if it is not one.
-pub(super) fn rag_from(r: &Row<'_>, i: usize) -> rusqlite::Result<Rag> {
-    let s: String = r.get(i)?;
-    s.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-/// Reads a year group as stored.
-pub(super) fn year_from(r: &Row<'_>, i: usize) -> rusqlite::Result<YearGroup> {
-    let n: u8 = r.get(i)?;
-    YearGroup::new(n).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Integer, Box::new(e))
-    })
-}
-
 impl Db {
     /// The school years that have any quick check or guidance session, newest first, always
     /// including `current`.
@@ -288,7 +271,7 @@ impl Db {
     ) -> Result<Vec<(YearGroup, RagCounts)>, StoreError> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([from, to], |r| {
-            Ok((year_from(r, 0)?, rag_from(r, 1)?, r.get::<_, i64>(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?))
         })?;
         let mut out: Vec<(YearGroup, RagCounts)> = Vec::new();
         for row in rows {
@@ -328,7 +311,7 @@ impl Db {
             |r| {
                 Ok(RouteCount {
                     label: r.get(0)?,
-                    year: year_from(r, 1)?,
+                    year: r.get(1)?,
                     definitely: r.get(2)?,
                     considering: r.get(3)?,
                 })
@@ -359,7 +342,7 @@ impl Db {
                     first_name: r.get(1)?,
                     surname: r.get(2)?,
                     tutor_group: r.get(3)?,
-                    year: year_from(r, 4)?,
+                    year: r.get(4)?,
                     milestone,
                     latest: r.get(5)?,
                 })
@@ -386,7 +369,7 @@ impl Db {
         )?;
         let rows = stmt.query_map([from, to], |r| {
             Ok(Wait {
-                rag: rag_from(r, 0)?,
+                rag: r.get(0)?,
                 days: r.get::<_, i64>(1)?.max(0),
             })
         })?;
@@ -427,17 +410,13 @@ impl Db {
             "SELECT text FROM guidance_action WHERE guidance_id = ?1 ORDER BY position, id",
         )?;
         let rows = stmt.query_map([], |r| {
-            let year: Option<u8> = r.get(5)?;
             Ok(GuidanceRow {
                 id: r.get(0)?,
                 held_on: r.get(1)?,
                 surname: r.get(2)?,
                 first_name: r.get(3)?,
                 tutor_group: r.get(4)?,
-                year: match year {
-                    Some(_) => Some(year_from(r, 5)?),
-                    None => None,
-                },
+                year: r.get(5)?,
                 adviser: r.get(6)?,
                 destination: r.get(7)?,
                 destination_detail: r.get(8)?,
@@ -448,10 +427,7 @@ impl Db {
                 follow_up_done: r.get(12)?,
                 referred_back: r.get(13)?,
                 notes: r.get(14)?,
-                rag: match r.get::<_, Option<String>>(15)? {
-                    Some(_) => Some(rag_from(r, 15)?),
-                    None => None,
-                },
+                rag: r.get(15)?,
             })
         })?;
         let mut out = Vec::new();

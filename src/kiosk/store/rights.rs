@@ -9,7 +9,6 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
-use super::reports::{rag_from, year_from};
 use super::{now_text, AuditAction, Db, StoreError};
 use crate::kiosk::domain::{Rag, YearGroup};
 use crate::kiosk::staff::Session;
@@ -340,16 +339,12 @@ pub struct StudentExport {
 }
 
 fn student_from(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
-    let year: Option<u8> = r.get(4)?;
     Ok(StudentRow {
         id: r.get(0)?,
         first_name: r.get(1)?,
         surname: r.get(2)?,
         tutor_group: r.get(3)?,
-        year_group: match year {
-            Some(_) => Some(year_from(r, 4)?),
-            None => None,
-        },
+        year_group: r.get(4)?,
         additional_needs: r.get(5)?,
         created_at: r.get(6)?,
     })
@@ -518,8 +513,8 @@ impl Db {
                     r.get::<_, i64>(0)?,
                     ExportedCheck {
                         created_at: r.get(1)?,
-                        year_group: year_from(r, 2)?,
-                        rag: rag_from(r, 3)?,
+                        year_group: r.get(2)?,
+                        rag: r.get(3)?,
                         score: r.get(4)?,
                         max_score: r.get(5)?,
                         minutes: r.get(6)?,

@@ -178,19 +178,15 @@ impl Db {
              ORDER BY created_at, id",
         )?;
         let rows = stmt.query_map([student_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, u8>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (at, year, rag) = row?;
             out.push(CheckOnRecord {
                 day: date_column(&at)?,
-                year: YearGroup::new(year).map_err(|e| StoreError::BadValue(e.to_string()))?,
-                rag: rag.parse().map_err(|_| StoreError::BadValue(rag))?,
+                year,
+                rag,
             });
         }
         Ok(out)

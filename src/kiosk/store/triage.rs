@@ -140,8 +140,8 @@ impl Db {
                 [id],
                 |r| {
                     Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, u8>(1)?,
+                        r.get::<_, Rag>(0)?,
+                        r.get::<_, YearGroup>(1)?,
                         r.get::<_, bool>(2)?,
                     ))
                 },
@@ -159,18 +159,12 @@ impl Db {
         let mut st = self.conn.prepare_cached(
             "SELECT label, consideration FROM triage_option WHERE triage_id = ?1 ORDER BY rowid",
         )?;
-        let raw = st
-            .query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
+        let options = st
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut options = Vec::with_capacity(raw.len());
-        for (label, c) in raw {
-            options.push((label, c.parse().map_err(|_| StoreError::BadValue(c))?));
-        }
         Ok(Some(TriageDetail {
-            rag: rag.parse().map_err(|_| StoreError::BadValue(rag))?,
-            year: YearGroup::new(year).map_err(|_| StoreError::BadValue(year.to_string()))?,
+            rag,
+            year,
             extra_support,
             answers,
             options,
