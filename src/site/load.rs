@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 use walkdir::WalkDir;
 
-use super::order::natural_path_cmp;
+use super::order::{natural_path_cmp, sort_naturally};
 
 use super::error::{did_you_mean, Problem, SiteError};
 use super::markdown::{encode_path, normalise, Rendered};
@@ -134,11 +134,7 @@ fn markdown_files(content_dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteErro
             .replace('\\', "/");
         files.push((rel, entry.into_path()));
     }
-    // A plain byte sort first leaves the list nearly in natural order (`page-0001` to
-    // `page-9999` agree in both), so the natural sort, which looks for runs already in order,
-    // only mends it, with far fewer of its slower comparisons.
-    files.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    files.sort_by(|(a, _), (b, _)| natural_path_cmp(a, b));
+    sort_naturally(&mut files, |(rel, _)| rel, natural_path_cmp);
     Ok(files)
 }
 

@@ -75,6 +75,20 @@ pub fn natural_path_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Sorts `items` by `key` in the order `cmp` gives ([`natural_cmp`] or [`natural_path_cmp`]).
+/// A byte-order sort first leaves thousands of names nearly in natural order (`page-0001` to
+/// `page-9999` agree in both), so the natural sort after it, which finds runs already in order,
+/// only mends it with few of its slower comparisons. Both sorts are stable: equal keys keep
+/// their order.
+pub fn sort_naturally<T>(
+    items: &mut [T],
+    key: impl Fn(&T) -> &str,
+    cmp: fn(&str, &str) -> Ordering,
+) {
+    items.sort_by(|a, b| key(a).cmp(key(b)));
+    items.sort_by(|a, b| cmp(key(a), key(b)));
+}
+
 /// The leading run of ASCII digits and what follows it.
 fn digits(s: &str) -> (&str, &str) {
     let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());

@@ -12,7 +12,7 @@ use tera::Tera;
 use super::error::SiteError;
 use super::markdown::{root_of, slug, Rendered};
 use super::model::*;
-use super::order::natural_cmp;
+use super::order::{natural_cmp, sort_naturally};
 use super::theme::Theme;
 use crate::clock::Clock;
 
@@ -370,10 +370,8 @@ fn shared_view(site: &Site, today: Date) -> Views {
             .into_iter()
             .map(|(p, _, t)| (t, link(t, p, None))),
     );
-    // Byte order first, which is nearly natural order, so the natural sort only mends it (see
-    // `load::markdown_files`); both are stable, so pages with one title keep the site's order.
-    all_pages.sort_by(|a, b| a.0.cmp(b.0));
-    all_pages.sort_by(|a, b| natural_cmp(a.0, b.0));
+    // Stable: pages with one title keep the site's order.
+    sort_naturally(&mut all_pages, |(title, _)| title, natural_cmp);
     let all_pages: Vec<Value> = all_pages.into_iter().map(|(_, l)| l).collect();
 
     let mut ctx = tera::Context::new();
