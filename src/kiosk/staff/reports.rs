@@ -15,8 +15,8 @@ use crate::kiosk::ctx::{Ctx, HandlerError};
 use crate::kiosk::domain::{iso_date, Rag, YearGroup};
 use crate::kiosk::http::{Request, Response};
 use crate::kiosk::store::{
-    AcademicYear, AuditAction, AuditEntry, FollowUpDates, MeetingStatus, Milestone, RagCounts,
-    RouteCount, Wait,
+    AcademicYear, AuditAction, AuditEntry, FollowUpDates, MeetingStatus, Milestone, RagByYear,
+    RagCounts, RouteCount, Wait,
 };
 
 /// The reports, as named in the CSV address (`?report=...`).
@@ -74,8 +74,8 @@ impl ReportKind {
 struct Figures {
     year: AcademicYear,
     today: Date,
-    rag_all: Vec<(YearGroup, RagCounts)>,
-    rag_latest: Vec<(YearGroup, RagCounts)>,
+    rag_all: RagByYear,
+    rag_latest: RagByYear,
     routes: Vec<RouteCount>,
     meetings: Vec<MeetingStatus>,
     waits: Vec<Wait>,

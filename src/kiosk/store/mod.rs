@@ -54,7 +54,8 @@ pub use guidance::{
 pub use maintenance::{check_backup, purge_cutoff, Counts, PurgeKind, PurgeStep};
 pub use queue::{QueueEntry, QueueMark, QueuePlace};
 pub use reports::{
-    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagCounts, RouteCount, Wait,
+    AcademicYear, FollowUpDates, GuidanceRow, MeetingStatus, Milestone, RagByYear, RagCounts,
+    RouteCount, Wait,
 };
 pub use rights::{Holding, Kind as HeldKind, StudentExport, StudentRow, FIND_LIMIT};
 pub use schema::SCHEMA_VERSION;

@@ -216,6 +216,9 @@ pub struct GuidanceRow {
     pub rag: Option<Rag>,
 }
 
+/// Results counted per year group, in year order.
+pub type RagByYear = Vec<(YearGroup, RagCounts)>;
+
 impl Db {
     /// The school years that have any quick check or guidance session, newest first, always
     /// including `current`.
@@ -236,11 +239,7 @@ impl Db {
 
     /// Quick checks in the year by year group and result: every check, and (second) only the
     /// latest check of each student a check is linked to.
-    #[allow(clippy::type_complexity)]
-    pub fn rag_mix(
-        &self,
-        year: AcademicYear,
-    ) -> Result<(Vec<(YearGroup, RagCounts)>, Vec<(YearGroup, RagCounts)>), StoreError> {
+    pub fn rag_mix(&self, year: AcademicYear) -> Result<(RagByYear, RagByYear), StoreError> {
         let (from, to) = year.bounds();
         let all = self.rag_counts(
             "SELECT year_group, rag, COUNT(*) FROM triage
@@ -263,17 +262,12 @@ impl Db {
         Ok((all, latest))
     }
 
-    fn rag_counts(
-        &self,
-        sql: &str,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<(YearGroup, RagCounts)>, StoreError> {
+    fn rag_counts(&self, sql: &str, from: &str, to: &str) -> Result<RagByYear, StoreError> {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([from, to], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?))
         })?;
-        let mut out: Vec<(YearGroup, RagCounts)> = Vec::new();
+        let mut out: RagByYear = Vec::new();
         for row in rows {
             let (year, rag, n) = row?;
             match out.iter_mut().find(|(y, _)| *y == year) {
