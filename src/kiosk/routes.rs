@@ -19,6 +19,9 @@ use super::{site_files, student};
 pub enum Access {
     /// Anyone at the kiosk; no sign-in.
     Student,
+    /// Anyone; fixed files (the stylesheet, the script, the built site), for which no staff
+    /// session is looked up: a staff page's stylesheet need not write the session's last use.
+    Files,
     /// Careers staff signed in with at least this role; anyone else is sent to sign in (or
     /// refused with 403 if signed in with a lesser role).
     Staff(Role),
@@ -67,7 +70,7 @@ const fn route(method: Method, path: PathMatch, access: Access, handler: Handler
     }
 }
 
-use Access::Student;
+use Access::{Files, Student};
 /// Any signed-in member of staff.
 const STAFF: Access = Access::Staff(Role::Tutor);
 /// The careers leader only.
@@ -112,10 +115,10 @@ pub const ROUTES: &[Route] = &[
     route(Get, Exact("/queue/ticket"), Student, student::queue_ticket),
     route(Get, Exact("/queue/place"), Student, student::queue_place),
     route(Get, Exact(UNSAVED), Student, unsaved),
-    route(Get, Exact("/assets/kiosk.css"), Student, css),
-    route(Get, Exact("/assets/kiosk.js"), Student, js),
-    route(Get, Exact("/site"), Student, site_index),
-    route(Get, Prefix("/site/"), Student, site_file),
+    route(Get, Exact("/assets/kiosk.css"), Files, css),
+    route(Get, Exact("/assets/kiosk.js"), Files, js),
+    route(Get, Exact("/site"), Files, site_index),
+    route(Get, Prefix("/site/"), Files, site_file),
     route(Get, Exact("/staff"), Student, staff::auth::sign_in_form),
     route(Post, Exact("/staff"), Student, staff::auth::sign_in),
     route(Post, Exact("/staff/sign-out"), STAFF, staff::auth::sign_out),
@@ -228,7 +231,12 @@ fn dispatch_in(table: &[Route], app: &App, db: &mut Option<Db>, req: &Request) -
         now: app.clock.now(),
         staff: None,
     };
-    let signed_out = staff::auth::resolve(&mut ctx, req);
+    let mut on_path = table
+        .iter()
+        .filter(|r| r.path.matches(&req.path))
+        .peekable();
+    let files_only = on_path.peek().is_some() && on_path.all(|r| r.access == Files);
+    let signed_out = !files_only && staff::auth::resolve(&mut ctx, req);
     let mut resp = route_request(table, &mut ctx, req);
     if signed_out {
         resp.headers

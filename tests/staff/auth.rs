@@ -214,6 +214,32 @@ fn a_session_left_idle_past_the_idle_time_is_gone() {
 }
 
 #[test]
+fn the_stylesheet_and_site_files_do_not_keep_a_session_alive() {
+    let mut k = Kiosk::start();
+    let b = k.signed_in("Ms Patel", Role::Adviser);
+    let token = b.cookie("signpost_staff").unwrap().to_string();
+    let last_use = |k: &Kiosk| {
+        k.db()
+            .query_row("SELECT last_seen FROM staff_session", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .unwrap()
+    };
+    let signed_in_at = last_use(&k);
+    k.restart_at(NOW + Duration::minutes(5));
+    for path in ["/assets/kiosk.css", "/assets/kiosk.js", "/site/index.html"] {
+        assert_eq!(get_with_session(&k, path, &token).status, 200, "{path}");
+    }
+    assert_eq!(
+        last_use(&k),
+        signed_in_at,
+        "files are not a use of the session"
+    );
+    assert_eq!(get_with_session(&k, "/staff/today", &token).status, 200);
+    assert_ne!(last_use(&k), signed_in_at, "a staff page is");
+}
+
+#[test]
 fn an_unknown_session_token_is_cleared() {
     let k = Kiosk::start();
     let r = get_with_session(&k, "/staff/today", "ffffffffffffffffffffffffffffffff");
