@@ -93,7 +93,7 @@ fn rebuild(root: &Path, drafts: bool, shared: &Shared, changed: &[PathBuf]) {
     };
     match result {
         Ok(scope) => {
-            let files = state.preview.as_ref().map_or(0, |p| p.files().len());
+            let files = state.preview.as_ref().map_or(0, |p| p.paths().count());
             let what = match scope {
                 Scope::Pages(n) => format!("Updated {n} page{}", if n == 1 { "" } else { "s" }),
                 Scope::AllPages => "Updated every page".to_string(),
@@ -218,7 +218,7 @@ fn respond(mut request: tiny_http::Request, shared: &Shared) {
         let list: String = state
             .preview
             .iter()
-            .flat_map(|p| p.files().keys())
+            .flat_map(|p| p.paths())
             .map(|k| format!("{k}\n"))
             .collect();
         text_response(200, "text/plain; charset=utf-8", list.into_bytes())
@@ -242,29 +242,41 @@ fn wait_for_change(shared: &Shared, seen: u64) -> u64 {
 
 fn page_response(path: &str, shared: &Shared) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let (lock, _) = &**shared;
-    let state = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let State {
+        preview,
+        version,
+        error,
+    } = &mut *state;
     let key = file_key(path);
-    let Some(bytes) = state.preview.as_ref().and_then(|p| p.files().get(&key)) else {
+    let found = match preview.as_mut().map(|p| p.file(&key)) {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => {
+            let body = format!("<!DOCTYPE html><html lang=\"en-GB\"><title>Page not made</title><h1>This page could not be made</h1><p>{}</p>", site::render::escape(&e.to_string()));
+            let body = inject(body.as_bytes(), error.as_deref(), *version);
+            return text_response(500, "text/html; charset=utf-8", body);
+        }
+        None => None,
+    };
+    let Some(bytes) = found else {
         let body = format!("<!DOCTYPE html><html lang=\"en-GB\"><title>Not found</title><h1>Not found</h1><p>There is no page at /{}.</p><p><a href=\"/\">Home</a></p>", site::render::escape(&key));
-        return text_response(
-            404,
-            "text/html; charset=utf-8",
-            inject(body.as_bytes(), &state),
-        );
+        let body = inject(body.as_bytes(), error.as_deref(), *version);
+        return text_response(404, "text/html; charset=utf-8", body);
     };
     let kind = content_type(Path::new(&key));
     let body = if kind.starts_with("text/html") {
-        inject(bytes, &state)
+        inject(bytes, error.as_deref(), *version)
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     text_response(200, kind, body)
 }
 
-/// Adds the reload script, and the build errors if the last build failed, to a served page.
-fn inject(html: &[u8], state: &State) -> Vec<u8> {
+/// Adds the reload script, and the build errors if the last build failed (`error`), to a
+/// served page of the site's `version`.
+fn inject(html: &[u8], error: Option<&str>, version: u64) -> Vec<u8> {
     let mut extra = String::new();
-    if let Some(err) = &state.error {
+    if let Some(err) = error {
         extra.push_str(&format!(
             "<div role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;background:#8a1c1c;color:#fff;padding:1rem;font:14px/1.4 monospace;white-space:pre-wrap;z-index:99\">The last save has problems, so this is the previous version:\n{}</div>",
             site::render::escape(err)
@@ -272,7 +284,7 @@ fn inject(html: &[u8], state: &State) -> Vec<u8> {
     }
     extra.push_str(&format!(
         "<script>(function(){{var v={};function poll(){{fetch('{POLL}?v='+v).then(function(r){{return r.text()}}).then(function(t){{if(t!==String(v)){{location.reload()}}else{{poll()}}}}).catch(function(){{setTimeout(poll,1000)}})}}poll()}})();</script>",
-        state.version
+        version
     ));
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
@@ -312,12 +324,8 @@ mod tests {
 
     #[test]
     fn reload_script_and_errors_go_before_body_end() {
-        let state = State {
-            error: Some("content/a.md:2: <bad>".into()),
-            version: 7,
-            ..State::default()
-        };
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", &state)).unwrap();
+        let html = b"<html><body><p>x</p></body></html>";
+        let out = String::from_utf8(inject(html, Some("content/a.md:2: <bad>"), 7)).unwrap();
         assert!(out.ends_with("</script></body></html>"), "{out}");
         assert!(out.contains("var v=7"));
         assert!(out.contains("content/a.md:2: &lt;bad&gt;"));

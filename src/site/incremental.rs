@@ -9,6 +9,11 @@
 //!   pages changed, because links between pages are resolved against it;
 //! - settings, templates, themes, static files or anything unexpected: everything, as `build`.
 //!
+//! Only the pages an edit was made in are rendered straight away; the others it changed (the
+//! home page, which lists every title, or every page when a menu entry changed) are marked out
+//! of date and rendered when they are asked for ([`Preview::file`]), so a save at thousands of
+//! pages shows as soon as its own page is ready, and a page nobody opens costs nothing.
+//!
 //! Pages are always read through [`load::load_with`] (the same walk, order and checks as
 //! `build`), reusing the pages whose files did not change, so the preview shows what `build`
 //! writes, byte for byte; `tests/serve.rs` holds it to that after a run of edits.
@@ -33,7 +38,10 @@ pub struct Preview {
     renderer: Renderer,
     /// Source path -> the page's Markdown as HTML.
     bodies: HashMap<String, String>,
+    /// Every file of the site; those of the pages in `pending` hold an older version.
     files: Files,
+    /// Output paths of pages to render again before they are served.
+    pending: HashSet<String>,
     /// A failed update left the kept pages incomplete: the next one loads everything.
     stale: bool,
 }
@@ -72,13 +80,55 @@ impl Preview {
             renderer,
             bodies,
             files,
+            pending: HashSet::new(),
             stale: false,
         })
     }
 
+    /// The paths of every file of the site.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// One file of the site as `build` would write it, rendering it first if an edit left it
+    /// out of date.
+    pub fn file(&mut self, path: &str) -> Result<Option<&[u8]>, SiteError> {
+        if self.pending.remove(path) {
+            if let Some(page) = self.site.pages.iter().find(|p| p.path == path) {
+                let html = self.bodies.get(&page.source).map_or("", String::as_str);
+                match self.renderer.page(&self.site, page, html) {
+                    Ok(bytes) => {
+                        self.files.insert(path.to_string(), bytes);
+                    }
+                    Err(e) => {
+                        self.pending.insert(path.to_string());
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(self.files.get(path).map(Vec::as_slice))
+    }
+
     /// Every file of the site, as `build` would write it.
-    pub fn files(&self) -> &Files {
-        &self.files
+    pub fn files(&mut self) -> Result<&Files, SiteError> {
+        if !self.pending.is_empty() {
+            let pending = std::mem::take(&mut self.pending);
+            let pages: Vec<&Page> = self
+                .site
+                .pages
+                .iter()
+                .filter(|p| pending.contains(&p.path))
+                .collect();
+            match render_pages(&self.site, &pages, &self.renderer, &self.bodies) {
+                Ok(fresh) => self.files.extend(fresh),
+                Err(e) => {
+                    self.pending = pending;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(&self.files)
     }
 
     /// Brings the site up to date after the files at `changed` (absolute paths) changed. On an
@@ -105,15 +155,10 @@ impl Preview {
         let old_order: Vec<(String, String)> = outputs(&self.site)
             .map(|(s, p)| (s.to_string(), p.to_string()))
             .collect();
-        let (previous, keep): (Vec<Page>, Vec<Page>) = std::mem::take(&mut self.site.pages)
-            .into_iter()
-            .partition(|p| touched.covers(&p.source));
-        let keep = RefCell::new(
-            keep.into_iter()
-                .map(|p| (p.source.clone(), p))
-                .collect::<HashMap<_, _>>(),
-        );
-        let take = |source: &str| keep.borrow_mut().remove(source);
+        let mut keep = Kept::new(std::mem::take(&mut self.site.pages));
+        let previous = keep.take_touched(&touched);
+        let keep = RefCell::new(keep);
+        let take = |source: &str| keep.borrow_mut().take(source);
         let site = load::load_with(
             &self.root,
             &LoadOptions {
@@ -144,6 +189,9 @@ impl Preview {
                 pages.push((page.path.clone(), self.renderer.page(&site, page, html)?));
             }
             let n = pages.len();
+            for (path, _) in &pages {
+                self.pending.remove(path);
+            }
             self.files.extend(pages);
             self.bodies.extend(fresh);
             Scope::Pages(n)
@@ -158,7 +206,7 @@ impl Preview {
             self.bodies.extend(fresh_md);
             let reread: HashSet<&str> = reread.iter().map(|p| p.source.as_str()).collect();
             let mut same: HashMap<Kind, bool> = HashMap::new();
-            let stale: Vec<&Page> = site
+            let (edited, others): (Vec<&Page>, Vec<&Page>) = site
                 .pages
                 .iter()
                 .filter(|p| {
@@ -167,8 +215,8 @@ impl Preview {
                             .entry(p.kind)
                             .or_insert_with(|| renderer.same_views_for(&self.renderer, p))
                 })
-                .collect();
-            let n = stale.len();
+                .partition(|p| reread.contains(p.source.as_str()));
+            let n = edited.len() + others.len();
             // The generated pages and the sitemap meanwhile, on the other core.
             let (fresh, rest) = std::thread::scope(|s| {
                 let rest = s.spawn(|| {
@@ -179,10 +227,14 @@ impl Preview {
                         outputs(&site).map(|(_, p)| p),
                     )
                 });
-                let fresh = render_pages(&site, &stale, &renderer, &self.bodies);
+                let fresh = render_pages(&site, &edited, &renderer, &self.bodies);
                 (fresh, joined(rest))
             });
             let (fresh, rest) = (fresh?, rest?);
+            for (path, _) in &fresh {
+                self.pending.remove(path);
+            }
+            self.pending.extend(others.iter().map(|p| p.path.clone()));
             self.files.extend(fresh);
             self.files.extend(rest);
             self.renderer = renderer;
@@ -191,6 +243,7 @@ impl Preview {
             self.bodies = markdown_of(&site, site.pages.iter());
             let renderer = Renderer::new(&site, &self.theme, &self.opts)?;
             self.files = render_all(&site, &self.theme, &renderer, &self.bodies, &self.opts)?;
+            self.pending.clear();
             self.renderer = renderer;
             Scope::AllPages
         };
@@ -238,6 +291,57 @@ impl Preview {
             // Otherwise a temporary file that is gone again (editors write and delete them).
         }
         Some(touched)
+    }
+}
+
+/// The last reading's pages, handed back to the walk of the next one unread. The walk meets the
+/// files in the same order as before, so each is looked for where the last one was found and
+/// only an added, removed or moved file makes an index by source: at thousands of pages,
+/// hashing every source for each save was a tenth of the update.
+struct Kept {
+    pages: Vec<Option<Page>>,
+    next: usize,
+    by_source: Option<HashMap<String, usize>>,
+}
+
+impl Kept {
+    fn new(pages: Vec<Page>) -> Kept {
+        Kept {
+            pages: pages.into_iter().map(Some).collect(),
+            next: 0,
+            by_source: None,
+        }
+    }
+
+    /// Takes out the pages the edit touched, which must be read again.
+    fn take_touched(&mut self, touched: &Touched) -> Vec<Page> {
+        self.pages
+            .iter_mut()
+            .filter(|p| p.as_ref().is_some_and(|p| touched.covers(&p.source)))
+            .filter_map(Option::take)
+            .collect()
+    }
+
+    /// The kept page read from `source`, if there is one.
+    fn take(&mut self, source: &str) -> Option<Page> {
+        while matches!(self.pages.get(self.next), Some(None)) {
+            self.next += 1;
+        }
+        let at = match self.pages.get(self.next) {
+            Some(Some(p)) if p.source == source => self.next,
+            _ => {
+                let pages = &self.pages;
+                let index = self.by_source.get_or_insert_with(|| {
+                    let sources = pages.iter().enumerate();
+                    sources
+                        .filter_map(|(i, p)| Some((p.as_ref()?.source.clone(), i)))
+                        .collect()
+                });
+                *index.get(source)?
+            }
+        };
+        self.next = at + 1;
+        self.pages[at].take()
     }
 }
 
@@ -360,7 +464,7 @@ mod tests {
             preview.update(std::slice::from_ref(&a)).unwrap(),
             Scope::Pages(1)
         );
-        assert_eq!(preview.files(), &build(&root));
+        assert_eq!(preview.files().unwrap(), &build(&root));
 
         // B is in no menu: only B and the home page (which lists every page) change.
         std::fs::write(&b, "+++\ntitle = \"Bee\"\n+++\nB text.\n").unwrap();
@@ -368,7 +472,7 @@ mod tests {
             preview.update(std::slice::from_ref(&b)).unwrap(),
             Scope::Pages(2)
         );
-        assert_eq!(preview.files(), &build(&root));
+        assert_eq!(preview.files().unwrap(), &build(&root));
 
         // A is in the menu every page shows.
         std::fs::write(
@@ -380,17 +484,62 @@ mod tests {
             preview.update(std::slice::from_ref(&a)).unwrap(),
             Scope::Pages(4)
         );
-        assert_eq!(preview.files(), &build(&root));
+        assert_eq!(preview.files().unwrap(), &build(&root));
 
         let moved = root.join("content/c.md");
         std::fs::rename(&a, &moved).unwrap();
         assert_eq!(preview.update(&[a, moved]).unwrap(), Scope::AllPages);
-        assert_eq!(preview.files(), &build(&root));
+        assert_eq!(preview.files().unwrap(), &build(&root));
 
         let settings = root.join("signpost.toml");
         std::fs::write(&settings, "[school]\nname = \"U\"\nyears = [7]\n").unwrap();
         assert_eq!(preview.update(&[settings]).unwrap(), Scope::Everything);
-        assert_eq!(preview.files(), &build(&root));
+        assert_eq!(preview.files().unwrap(), &build(&root));
+    }
+
+    #[test]
+    fn pages_an_edit_changed_elsewhere_are_rendered_when_asked_for() {
+        let dir = site(&[
+            ("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
+            ("b.md", "+++\ntitle = \"B\"\n+++\nB text.\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let mut preview = Preview::load(&root, &RenderOptions::default(), false).unwrap();
+        let b = root.join("content/b.md");
+        let old_home = preview.file("index.html").unwrap().unwrap().to_vec();
+
+        std::fs::write(&b, "+++\ntitle = \"Bee\"\n+++\nB text.\n").unwrap();
+        assert_eq!(
+            preview.update(std::slice::from_ref(&b)).unwrap(),
+            Scope::Pages(2)
+        );
+        assert!(
+            preview.pending.contains("index.html"),
+            "the home page waits"
+        );
+        assert!(
+            !preview.pending.contains("b.html"),
+            "the edited page is ready"
+        );
+        let built = build(&root);
+        let home = preview.file("index.html").unwrap().unwrap().to_vec();
+        assert_ne!(home, old_home);
+        assert_eq!(
+            home, built["index.html"],
+            "rendered on request, as build writes it"
+        );
+        assert!(preview.pending.is_empty());
+
+        // A later edit of the text alone leaves a page still waiting as it was.
+        std::fs::write(&b, "+++\ntitle = \"Bees\"\n+++\nB text.\n").unwrap();
+        preview.update(std::slice::from_ref(&b)).unwrap();
+        std::fs::write(&b, "+++\ntitle = \"Bees\"\n+++\nOther text.\n").unwrap();
+        assert_eq!(
+            preview.update(std::slice::from_ref(&b)).unwrap(),
+            Scope::Pages(1)
+        );
+        assert!(preview.pending.contains("index.html"));
+        assert_eq!(preview.files().unwrap(), &build(&root));
     }
 
     #[test]
@@ -398,10 +547,10 @@ mod tests {
         let dir = site(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
         let root = dir.path().canonicalize().unwrap();
         let mut preview = Preview::load(&root, &RenderOptions::default(), false).unwrap();
-        let before = preview.files().clone();
+        let before = preview.files().unwrap().clone();
         let page = root.join("content/index.md");
         std::fs::write(&page, "+++\ntitle = 5\n+++\n").unwrap();
         assert!(preview.update(&[page]).is_err());
-        assert_eq!(preview.files(), &before);
+        assert_eq!(preview.files().unwrap(), &before);
     }
 }
