@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! kiosk_load get  ADDR CONNS SECS        GET / on CONNS kept-alive connections
-//! kiosk_load book ADDR CLIENTS SECS      POST /book on CLIENTS kept-alive connections (each
-//!                                        confirmed by its redirect to the slip)
+//! kiosk_load book ADDR CLIENTS SECS [ROUND ROUNDS]
+//!                                        POST /book on CLIENTS kept-alive connections (each
+//!                                        confirmed by its redirect to the slip); round ROUND
+//!                                        (from 0) of ROUNDS books slots no other round books
 //! kiosk_load sqlite DIR CLIENTS SECS     bare single-row commits (WAL, synchronous=FULL) in DIR
 //! ```
 //!
@@ -36,22 +38,38 @@ fn main() {
                 http_client(a, stop, page_shown, |_| Some(get_request()))
             })
         }),
-        ["book", addr, n, secs] => parse(addr, n, secs).and_then(|(a, n, d)| {
-            run_threads(n, d, move |i, stop| {
-                http_client(a, stop, booking_confirmed, move |k| book_request(i, n, k))
-            })
-        }),
+        ["book", addr, n, secs] => book(addr, n, secs, "0", "1"),
+        ["book", addr, n, secs, round, rounds] => book(addr, n, secs, round, rounds),
         ["sqlite", dir, n, secs] => parse_n(n, secs).and_then(|(n, d)| {
             let dir = PathBuf::from(dir);
             setup_sqlite(&dir)?;
             run_threads(n, d, move |i, stop| sqlite_client(&dir, i, stop))
         }),
-        _ => Err("usage: kiosk_load get|book ADDR N SECS | kiosk_load sqlite DIR N SECS".into()),
+        _ => Err(
+            "usage: kiosk_load get ADDR N SECS | kiosk_load book ADDR N SECS [ROUND ROUNDS] | kiosk_load sqlite DIR N SECS"
+                .into(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("kiosk_load: {e}");
         std::process::exit(1);
     }
+}
+
+/// Bookings from `n` clients; the clients of round `round` of `rounds` are numbered after the
+/// earlier rounds' so that they book slots of their own, never the same form again.
+fn book(addr: &str, n: &str, secs: &str, round: &str, rounds: &str) -> Result<(), String> {
+    let (a, n, d) = parse(addr, n, secs)?;
+    let (round, rounds): (usize, usize) = match (round.parse(), rounds.parse()) {
+        (Ok(r), Ok(rs)) if r < rs && rs <= 10 => (r, rs),
+        _ => return Err("ROUND must be below ROUNDS, and ROUNDS at most 10".into()),
+    };
+    run_threads(n, d, move |i, stop| {
+        let (client, clients) = (round * n + i, rounds * n);
+        http_client(a, stop, booking_confirmed, move |k| {
+            book_request(client, clients, k)
+        })
+    })
 }
 
 fn parse_n(n: &str, secs: &str) -> Result<(usize, Duration), String> {

@@ -189,6 +189,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     ",
+    // 4: the clash check's index: a day's active bookings with their ends (and `cancelled_at`,
+    // which the check names), so checking a slot reads only the index, not each earlier booking
+    // of the day.
+    "
+    CREATE INDEX booking_active_span ON booking(day, start_min, end_min, cancelled_at)
+        WHERE cancelled_at IS NULL;
+    ",
 ];
 
 /// The newest schema version this build knows.
