@@ -3,7 +3,9 @@
 //! Views that several pages share (the menu, the plan with overdue flags, benchmark coverage)
 //! are computed here once per build, from the model alone.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -66,6 +68,33 @@ pub struct Renderer {
     today: Date,
 }
 
+/// A number for each set of views made, so a thread's kept context knows whose base it holds.
+static VIEWS_MADE: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's context: the base views of the views numbered `.0`, which each page's own
+    /// values join for its render and leave after it. The base is copied once per thread, not
+    /// once per page, which at thousands of pages was a tenth of a build.
+    static CONTEXT: RefCell<Option<(u64, tera::Context)>> = const { RefCell::new(None) };
+}
+
+/// The values one page adds to the kept context, noted so they can be taken out again.
+struct PageValues<'a> {
+    ctx: &'a mut tera::Context,
+    base: &'a tera::Context,
+    added: Vec<&'static str>,
+    /// A page value hid a base one, so taking it out would lose that: the context is made again.
+    hid_base: bool,
+}
+
+impl PageValues<'_> {
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.hid_base |= self.base.contains_key(key);
+        self.ctx.insert(key, value);
+        self.added.push(key);
+    }
+}
+
 impl Renderer {
     pub fn new(site: &Site, theme: &Theme, opts: &RenderOptions) -> Result<Renderer, SiteError> {
         let tera = Arc::new(templates(theme)?);
@@ -108,21 +137,24 @@ impl Renderer {
     pub fn page(&self, site: &Site, page: &Page, html: &str) -> Result<Vec<u8>, SiteError> {
         let (views, today) = (&self.views, self.today);
         let template = format!("{}.html", template_for(page.kind));
-        let mut ctx = views.context_for(
+        let description = page.description.as_deref();
+        views.render(
+            &self.tera,
             &template,
             &page.path,
             &page.title,
-            page.description.as_deref(),
-        );
-        ctx.insert("page", page);
-        ctx.insert("lang", &page.lang.as_ref().filter(|l| !l.is_english()));
-        ctx.insert(
-            "translations",
-            views.translations.get(&page.source).unwrap_or(&Value::Null),
-        );
-        ctx.insert("content", html);
-        ctx.insert("view", &kind_view(site, page, today));
-        run(&self.tera, &template, &ctx)
+            description,
+            |ctx| {
+                ctx.insert("page", page);
+                ctx.insert("lang", &page.lang.as_ref().filter(|l| !l.is_english()));
+                ctx.insert(
+                    "translations",
+                    views.translations.get(&page.source).unwrap_or(&Value::Null),
+                );
+                ctx.insert("content", html);
+                ctx.insert("view", &kind_view(site, page, today));
+            },
+        )
     }
 
     /// Everything that is not a page of Markdown: the generated pages, the theme's assets, the
@@ -137,8 +169,8 @@ impl Renderer {
         let (tera, views) = (&self.tera, &self.views);
         let mut files = Files::new();
         for (path, template, title) in generated(site) {
-            let ctx = views.context_for(template, path, title, None);
-            files.insert(path.to_string(), run(tera, template, &ctx)?);
+            let bytes = views.render(tera, template, path, title, None, |_| {})?;
+            files.insert(path.to_string(), bytes);
         }
         for (name, bytes) in &theme.statics {
             files.insert(format!("assets/{name}"), bytes.clone());
@@ -241,6 +273,8 @@ fn link(title: &str, path: &str, description: Option<&str>) -> Value {
 /// builds grow with the square of the page count).
 #[derive(Clone, PartialEq)]
 struct Views {
+    /// Which views these are, for the threads' kept contexts ([`CONTEXT`]).
+    id: u64,
     base: tera::Context,
     large: Vec<(&'static str, Value)>,
     /// Source path -> the page's language versions (itself included), for pages translated.
@@ -259,26 +293,50 @@ impl Views {
         }
     }
 
-    fn context_for(
+    /// Renders `template` for the page at `path` with the base views, the large views the
+    /// template uses, and the values `add` puts in, in this thread's kept context.
+    fn render(
         &self,
+        tera: &Tera,
         template: &str,
         path: &str,
         title: &str,
         description: Option<&str>,
-    ) -> tera::Context {
-        let mut ctx = self.base.clone();
-        for (name, value) in self
-            .large
-            .iter()
-            .filter(|(n, _)| Self::used_by(template).contains(n))
-        {
-            ctx.insert(*name, value);
-        }
-        ctx.insert("description", &description);
-        ctx.insert("path", path);
-        ctx.insert("root", &root_of(path));
-        ctx.insert("title", title);
-        ctx
+        add: impl FnOnce(&mut PageValues<'_>),
+    ) -> Result<Vec<u8>, SiteError> {
+        CONTEXT.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            let ctx = match &mut *kept {
+                Some((id, ctx)) if *id == self.id => ctx,
+                other => &mut other.insert((self.id, self.base.clone())).1,
+            };
+            let mut values = PageValues {
+                ctx,
+                base: &self.base,
+                added: Vec::with_capacity(12),
+                hid_base: false,
+            };
+            for (name, value) in self
+                .large
+                .iter()
+                .filter(|(n, _)| Self::used_by(template).contains(n))
+            {
+                values.insert(name, value);
+            }
+            values.insert("description", &description);
+            values.insert("path", path);
+            values.insert("root", &root_of(path));
+            values.insert("title", title);
+            add(&mut values);
+            let result = run(tera, template, values.ctx);
+            for key in &values.added {
+                values.ctx.remove(key);
+            }
+            if values.hid_base {
+                *kept = None;
+            }
+            result
+        })
     }
 }
 
@@ -383,6 +441,7 @@ fn shared_view(site: &Site, today: Date) -> Views {
     ctx.insert("routes", &routes(&by_kind, &generated_links));
     ctx.insert("today", &today);
     Views {
+        id: VIEWS_MADE.fetch_add(1, Ordering::Relaxed),
         base: ctx,
         large: vec![
             ("all_pages", Value::Array(all_pages)),
@@ -740,4 +799,73 @@ fn sitemap(base: &str, files: &Files) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `f` gives on a thread that has rendered nothing before.
+    fn on_a_fresh_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+        std::thread::scope(|s| s.spawn(f).join().unwrap())
+    }
+
+    #[test]
+    fn a_page_renders_the_same_whatever_its_thread_rendered_before() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("signpost.toml"),
+            "[school]\nname = \"T\"\nyears = [7]\n",
+        )
+        .unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        std::fs::write(
+            content.join("index.md"),
+            "+++\ntitle = \"Home\"\n+++\nHi.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            content.join("a.md"),
+            "+++\ntitle = \"A\"\ndescription = \"About A\"\nweight = 2\n+++\nA.\n",
+        )
+        .unwrap();
+        // A site's own template for a generated page that shows any page's values left over.
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/benchmarks.html"),
+            "{{ title }}{% if page %} left: {{ page.title }}{% endif %}{% if content %} and its text{% endif %}",
+        )
+        .unwrap();
+        let site = super::super::load::load(dir.path()).unwrap();
+        let theme = super::super::theme_of(&site).unwrap();
+        let opts = RenderOptions::default();
+        let renderer = Renderer::new(&site, &theme, &opts).unwrap();
+        let page = |p: &Page| renderer.page(&site, p, "<p>Body</p>").unwrap();
+        let rest = || {
+            let paths = site.pages.iter().map(|p| p.path.as_str());
+            renderer.rest(&site, &theme, &opts, paths).unwrap()
+        };
+
+        let alone: Vec<Vec<u8>> = site
+            .pages
+            .iter()
+            .map(|p| on_a_fresh_thread(|| page(p)))
+            .collect();
+        let rest_alone = on_a_fresh_thread(rest);
+        let (forwards, backwards, rest_after) = on_a_fresh_thread(|| {
+            let forwards: Vec<Vec<u8>> = site.pages.iter().map(page).collect();
+            let mut backwards: Vec<Vec<u8>> = site.pages.iter().rev().map(page).collect();
+            backwards.reverse();
+            (forwards, backwards, rest())
+        });
+        assert_eq!(forwards, alone);
+        assert_eq!(backwards, alone);
+        assert_eq!(
+            rest_after, rest_alone,
+            "no page's values are left for the generated pages"
+        );
+        let home = String::from_utf8(alone[0].clone()).unwrap();
+        assert!(home.contains("About A") || home.contains(">A<"), "{home}");
+    }
 }
