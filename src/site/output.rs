@@ -125,20 +125,22 @@ pub fn check_safe_zip(target: &Path) -> Result<(), SiteError> {
 /// any thread) and moved into place by [`Staging::finish`]. Dropped unfinished, it removes
 /// itself and the last good site stays as it was.
 ///
-/// A file whose bytes are the same as in the last good site is hard-linked from it rather than
-/// written again. The new site is still complete on its own (removing the old one only drops a
-/// link), but an unchanged file keeps its date, so upload tools that send only newer files send
-/// only what changed, and the file system neither allocates a new file nor frees the old one:
-/// at thousands of pages that allocation, right after the last build's files were freed, was
-/// most of a rebuild's time.
+/// A file whose bytes are the same as in the last good site keeps that file's date, so upload
+/// tools that send only newer files send only what changed. On Unix it is hard-linked from the
+/// last good site rather than written again: the new site is still complete on its own
+/// (removing the old one only drops a link), and the file system neither allocates a new file
+/// nor frees the old one, which at thousands of pages, right after the last build's files were
+/// freed, was most of a rebuild's time.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     /// Folders already created, so each is made once however many files it holds.
     made: Mutex<HashSet<PathBuf>>,
-    /// Whether unchanged files are linked from the last good site; switched off when the file
-    /// system refuses a link (a FAT drive), so each later file does not try again.
-    reuse: AtomicBool,
+    /// Whether the last good site is there to compare with (signpost's own, by its marker).
+    compare: bool,
+    /// Whether unchanged files may be linked; switched off when the file system refuses a link
+    /// (a FAT drive), so each later file does not try again.
+    link: AtomicBool,
     finished: bool,
 }
 
@@ -156,7 +158,8 @@ impl Staging {
             made: Mutex::new(HashSet::from([dir.clone()])),
             dir,
             out: out.to_path_buf(),
-            reuse: AtomicBool::new(cfg!(unix) && out.join(MARKER).is_file()),
+            compare: out.join(MARKER).is_file(),
+            link: AtomicBool::new(cfg!(unix)),
             finished: false,
         })
     }
@@ -173,27 +176,39 @@ impl Staging {
                 made.insert(parent.to_path_buf());
             }
         }
-        if self.reuse.load(Ordering::Relaxed) && self.unchanged(path, bytes) {
+        let Some(was) = self.unchanged(path, bytes) else {
+            return std::fs::write(&target, bytes).map_err(|e| SiteError::io("write", &target, e));
+        };
+        // Only a file with no other name may be shared: the new site must not change when a
+        // file outside it does.
+        if links(&was) == 1 && self.link.load(Ordering::Relaxed) {
             match std::fs::hard_link(self.out.join(path), &target) {
                 Ok(()) => return Ok(()),
-                Err(_) => self.reuse.store(false, Ordering::Relaxed),
+                Err(_) => self.link.store(false, Ordering::Relaxed),
             }
         }
-        std::fs::write(&target, bytes).map_err(|e| SiteError::io("write", &target, e))
+        let dated = |f: std::fs::File| match was.modified() {
+            Ok(time) => f.set_modified(time),
+            Err(_) => Ok(()),
+        };
+        std::fs::File::create(&target)
+            .and_then(|mut f| f.write_all(bytes).map(|()| f))
+            .and_then(dated)
+            .map_err(|e| SiteError::io("write", &target, e))
     }
 
-    /// Whether the last good site holds `path` with exactly these bytes, as a plain file of its
-    /// own: never a link to somewhere else, nor a file also linked from outside the site, which
-    /// the new site must not share.
-    fn unchanged(&self, path: &str, bytes: &[u8]) -> bool {
-        let old = self.out.join(path);
-        let Ok(meta) = old.symlink_metadata() else {
-            return false;
-        };
-        if !meta.is_file() || meta.len() != bytes.len() as u64 || links(&meta) != 1 {
-            return false;
+    /// The last good site's file at `path` if it holds exactly these bytes as a plain file
+    /// (never a link to somewhere else).
+    fn unchanged(&self, path: &str, bytes: &[u8]) -> Option<std::fs::Metadata> {
+        if !self.compare {
+            return None;
         }
-        std::fs::File::open(&old).is_ok_and(|f| holds_exactly(f, bytes))
+        let old = self.out.join(path);
+        let meta = old.symlink_metadata().ok()?;
+        let same = meta.is_file()
+            && meta.len() == bytes.len() as u64
+            && std::fs::File::open(&old).is_ok_and(|f| holds_exactly(f, bytes));
+        same.then_some(meta)
     }
 
     /// Reads back a file written earlier (for the few pages `check` looks inside).
@@ -256,7 +271,7 @@ fn holds_exactly(mut file: std::fs::File, bytes: &[u8]) -> bool {
 }
 
 /// How many names the file has; elsewhere than Unix, where the standard library cannot tell,
-/// files are never linked (see [`Staging::begin`]).
+/// files are never linked.
 #[cfg(unix)]
 fn links(meta: &std::fs::Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::nlink(meta)
@@ -405,8 +420,26 @@ mod tests {
         std::os::unix::fs::symlink(&theirs, out.join("a.html")).unwrap();
         let other_name = dir.path().join("other-name.html");
         std::fs::hard_link(out.join("b.html"), &other_name).unwrap();
+        let long_ago =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1e9 as u64);
+        std::fs::File::options()
+            .write(true)
+            .open(out.join("b.html"))
+            .and_then(|f| f.set_modified(long_ago))
+            .unwrap();
 
         write_atomic(&files, &out).unwrap();
+        let date = |name: &str| {
+            std::fs::metadata(out.join(name))
+                .unwrap()
+                .modified()
+                .unwrap()
+        };
+        assert_eq!(
+            date("b.html"),
+            long_ago,
+            "written afresh, but still unchanged"
+        );
         assert!(!out.join("a.html").symlink_metadata().unwrap().is_symlink());
         std::fs::write(&theirs, b"changed").unwrap();
         std::fs::write(&other_name, b"changed").unwrap();
