@@ -240,6 +240,43 @@ fn broken_files_are_all_reported_and_leave_the_last_site_intact() {
 }
 
 #[test]
+fn a_page_that_cannot_be_written_stops_the_build_and_leaves_the_last_site() {
+    let site = fixture(&[("index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    let out = site.path().join("public");
+    assert!(build(site.path(), &out).status.success());
+    let before = fs::read(out.join("index.html")).unwrap();
+    fs::write(
+        site.path().join("content/index.md"),
+        "+++\ntitle = \"Changed\"\n+++\nNew text.\n",
+    )
+    .unwrap();
+    // A name the file system takes for a page's source but not, with ".html", for its output.
+    let long = "a".repeat(251);
+    fs::write(
+        site.path().join(format!("content/{long}.md")),
+        "+++\ntitle = \"Long\"\n+++\nText.\n",
+    )
+    .unwrap();
+
+    let o = build(site.path(), &out);
+    let msg = text(&o);
+    assert!(!o.status.success(), "{msg}");
+    assert!(msg.contains(&format!("public/{long}.html")), "{msg}");
+    assert!(
+        !msg.contains(".new-"),
+        "the staging folder is not named: {msg}"
+    );
+    assert!(msg.contains("left as it was"), "{msg}");
+    assert_eq!(fs::read(out.join("index.html")).unwrap(), before);
+    let stray = fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    assert_eq!(stray, 0, "no half-written folders left behind");
+}
+
+#[test]
 fn zip_is_the_same_bytes_for_the_same_input() {
     let tmp = tempfile::tempdir().unwrap();
     let zip = |name: &str| {

@@ -176,8 +176,10 @@ impl Staging {
                 made.insert(parent.to_path_buf());
             }
         }
+        // Errors name the file where it was going, not the staging folder nobody sees.
+        let failed = |e| SiteError::io("write", &self.out.join(path), e);
         let Some(was) = self.unchanged(path, bytes) else {
-            return std::fs::write(&target, bytes).map_err(|e| SiteError::io("write", &target, e));
+            return std::fs::write(&target, bytes).map_err(failed);
         };
         // Only a file with no other name may be shared: the new site must not change when a
         // file outside it does.
@@ -194,7 +196,7 @@ impl Staging {
         std::fs::File::create(&target)
             .and_then(|mut f| f.write_all(bytes).map(|()| f))
             .and_then(dated)
-            .map_err(|e| SiteError::io("write", &target, e))
+            .map_err(failed)
     }
 
     /// The last good site's file at `path` if it holds exactly these bytes as a plain file
