@@ -177,7 +177,7 @@ impl Staging {
             }
         }
         // Errors name the file where it was going, not the staging folder nobody sees.
-        let failed = |e| SiteError::io("write", &self.out.join(path), e);
+        let failed = |e| SiteError::io("write", self.out.join(path), e);
         let Some(was) = self.unchanged(path, bytes) else {
             return std::fs::write(&target, bytes).map_err(failed);
         };
