@@ -121,7 +121,7 @@ impl PurgeKind {
     pub fn label(self) -> &'static str {
         match self {
             PurgeKind::CancelledBooking => "Cancelled bookings",
-            PurgeKind::UnbookedCheck => "Quick checks that never led to a booking",
+            PurgeKind::UnbookedCheck => "Quick checks that never led to a booking or a record",
             PurgeKind::QueueEntry => "Drop-in queue entries",
         }
     }
@@ -139,7 +139,10 @@ const PURGE_STEPS: [(PurgeKind, &str, &str, &str); 3] = [
     (
         PurgeKind::UnbookedCheck,
         "triage",
-        "created_at < ?1 AND id NOT IN (SELECT triage_id FROM booking WHERE triage_id IS NOT NULL)",
+        // A check on a student's record (a drop-in's, linked by its guidance) is part of their
+        // careers record, kept until the student is erased.
+        "created_at < ?1 AND student_id IS NULL
+         AND id NOT IN (SELECT triage_id FROM booking WHERE triage_id IS NOT NULL)",
         "substr(created_at, 1, 10) || ': Year ' || year_group || ', ' || rag",
     ),
     (
@@ -234,6 +237,43 @@ mod tests {
                 .unwrap();
         }
         (dir, store)
+    }
+
+    #[test]
+    fn a_quick_check_on_a_students_record_outlives_the_purge() {
+        let (_dir, store) = spread();
+        let mut db = store.open().unwrap();
+        db.conn
+            .execute_batch(
+                "INSERT INTO student (id, first_name, surname, tutor_group, created_at)
+                 VALUES (1, 'Ada', 'Lovelace', '10A', '2025-01-01 10:00:00');
+                 UPDATE triage SET student_id = 1 WHERE id = 1;",
+            )
+            .unwrap();
+        let today = date!(2026 - 12 - 01);
+        let preview = db.purge_preview(today, 30, 100).unwrap();
+        let checks = preview
+            .iter()
+            .find(|s| s.kind == PurgeKind::UnbookedCheck)
+            .unwrap();
+        db.purge(today, 30).unwrap();
+        let left: Vec<i64> = db
+            .conn
+            .prepare("SELECT id FROM triage ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            left.contains(&1),
+            "the check on Ada's record stays: {left:?}"
+        );
+        assert!(
+            !left.contains(&4),
+            "an old check on no record and no booking goes: {left:?}"
+        );
+        assert!(checks.count > 0 && !checks.lines.iter().any(|l| l.starts_with("2025-01-01")));
     }
 
     #[test]
