@@ -186,6 +186,12 @@ pub const ROUTES: &[Route] = &[
         staff::students::search,
     ),
     route(Get, Exact("/staff/student"), STAFF, staff::students::record),
+    route(
+        Post,
+        Exact("/staff/student/needs"),
+        ADVISER,
+        staff::students::set_needs,
+    ),
     route(Get, Exact("/staff/reports"), ADVISER, staff::reports::page),
     route(
         Get,

@@ -1,7 +1,8 @@
 // Guidance records in real Chromium: a student books at the kiosk, the adviser signs in, records
 // guidance by the form's labels, prints the actions slip (print media, A6), and opens the
-// follow-ups, the student search, the student record and the reports; axe on every one of those
-// screens, and the guidance form completed from the keyboard alone.
+// follow-ups, the student search, the student record (recording additional needs there) and the
+// reports; axe on every one of those screens, and the guidance form completed from the keyboard
+// alone.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -147,6 +148,14 @@ test('the adviser records guidance by the labels and prints the actions slip', {
     assert.match(await page.locator('main').innerText(), /Keen on engineering/);
     await assertNoAxeViolations(page, 'student record');
     await screenshot(page, 'staff-student-record');
+    // Additional needs, recorded by the labels of the form on the record.
+    await page.getByRole('group', { name: 'Does Ada Lovelace have additional needs?' }).getByLabel('Yes').check();
+    await submit(page, 'Save additional needs');
+    assert.equal(new URL(page.url()).hash, '#needs');
+    assert.equal((await page.getByRole('status').innerText()).trim(), 'Saved.');
+    assert.match(await page.locator('dl.summary').innerText(), /Recorded: their quick checks count as Red/);
+    assert.equal(await page.getByLabel('Yes').isChecked(), true);
+    await assertNoAxeViolations(page, 'student record, additional needs saved');
     await follow(page, page.getByRole('link', { name: /^Open the follow-up/ }));
     assert.match(await page.locator('h1').innerText(), /Follow-up for Ada Lovelace/);
     assert.match(await page.locator('main').innerText(), /Visit the college open day/);

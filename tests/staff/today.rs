@@ -559,3 +559,93 @@ fn a_blocked_day_offers_no_slots_and_refuses_a_booking() {
         2
     );
 }
+
+#[test]
+fn additional_needs_recorded_by_staff_make_a_booking_red_on_today_only() {
+    let k = Kiosk::start();
+    // An Amber quick check, booked with, by a student the adviser already has a record for.
+    k.db()
+        .execute_batch(
+            "INSERT INTO triage (id, token, year_group, extra_support, score, max_score, rag, minutes, created_at)
+               VALUES (7, 'tok7', 11, 0, 6, 10, 'amber', 30, '2026-11-30 10:00:00');
+             INSERT INTO booking (reference, day, start_min, end_min, first_name, surname, tutor_group, triage_id, created_at)
+               VALUES ('ABC123', '2026-12-01', 540, 570, 'Ada', 'Lovelace', '11L', 7, '2026-11-30 10:01:00');
+             INSERT INTO student (id, first_name, surname, tutor_group, created_at)
+               VALUES (3, 'ada', 'LOVELACE', '11l', '2026-09-01 10:00:00');",
+        )
+        .unwrap();
+    let mut adviser = k.signed_in("Ms Patel", Role::Adviser);
+    let before = adviser.get("/staff/today");
+    assert!(
+        before.body.contains("Quick check: <strong>Amber</strong>"),
+        "{}",
+        before.body
+    );
+    assert!(!before.body.contains("Additional needs recorded"));
+
+    let record = adviser.get("/staff/student?id=3");
+    assert!(
+        record.body.contains("<dd>None recorded</dd>"),
+        "{}",
+        record.body
+    );
+    let r = adviser.send("/staff/student/needs", &[("id", "3"), ("needs", "yes")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("Location").unwrap(),
+        "/staff/student?id=3&saved=needs#needs"
+    );
+    assert_eq!(
+        k.count("SELECT additional_needs FROM student WHERE id = 3"),
+        1
+    );
+    let record = adviser.get("/staff/student?id=3&saved=needs");
+    assert!(record
+        .body
+        .contains("Recorded: their quick checks count as Red"));
+    assert!(record
+        .body
+        .contains("id=\"needs-yes\" name=\"needs\" value=\"yes\" checked"));
+    assert_eq!(
+        k.count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'change'
+             AND record = 'student 3 additional needs' AND student_id = 3"
+        ),
+        1
+    );
+
+    // Today: Red, saying why, with what the answers alone gave.
+    let today = adviser.get("/staff/today");
+    assert!(
+        today
+            .body
+            .contains("<strong>Additional needs recorded</strong>"),
+        "{}",
+        today.body
+    );
+    assert!(today
+        .body
+        .contains("Quick check: <strong>Red</strong> (the answers alone gave Amber)"));
+    // Never on the student screen: the booking's slip and the start screen say nothing of it.
+    for path in ["/", "/book/done?ref=ABC123"] {
+        let page = k.browser().get(path);
+        assert!(
+            !page.body.to_lowercase().contains("additional needs"),
+            "{path}"
+        );
+    }
+
+    // Taken off again; a choice that is neither yes nor no is refused and changes nothing.
+    let r = adviser.send("/staff/student/needs", &[("id", "3"), ("needs", "maybe")]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        k.count("SELECT additional_needs FROM student WHERE id = 3"),
+        1
+    );
+    adviser.post("/staff/student/needs", &[("id", "3"), ("needs", "no")]);
+    let today = adviser.get("/staff/today");
+    assert!(today.body.contains("Quick check: <strong>Amber</strong>"));
+    assert!(!today.body.contains("Additional needs recorded"));
+    let r = adviser.send("/staff/student/needs", &[("id", "99"), ("needs", "yes")]);
+    assert_eq!(r.status, 404);
+}

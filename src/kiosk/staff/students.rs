@@ -177,12 +177,37 @@ pub fn record(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
             "name": name,
             "tutor_group": student.name.tutor_group,
             "year": student.year.map(|y| y.to_string()).unwrap_or_default(),
+            "additional_needs": student.additional_needs,
+            "saved": req.query.get("saved").is_some(),
             "checks": checks,
             "sessions": sessions,
             "follow_ups": follow_ups,
             "nav": "students",
         }),
     )
+}
+
+/// `POST /staff/student/needs` (`id`, `needs` = yes or no): records whether the student has
+/// additional needs, which makes their quick checks Red for staff, and goes back to the record.
+pub fn set_needs(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
+    let id = id_param(&req.form, "id").ok_or(HandlerError::NotFound)?;
+    let needs = match req.form.text("needs").as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return Err(HandlerError::BadRequest(
+                "Choose yes or no for additional needs, then save.".into(),
+            ))
+        }
+    };
+    if !ctx.db()?.set_additional_needs(id, needs)? {
+        return Err(HandlerError::NotFound);
+    }
+    let record = format!("student {id} additional needs");
+    audit(ctx, AuditAction::Change, &record, Some(id))?;
+    Ok(Response::see_other(&format!(
+        "/staff/student?id={id}&saved=needs#needs"
+    )))
 }
 
 #[cfg(test)]

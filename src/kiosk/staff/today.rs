@@ -10,7 +10,7 @@ use time::{Date, Duration, PrimitiveDateTime};
 
 use super::{Role, Session};
 use crate::kiosk::ctx::{Ctx, HandlerError};
-use crate::kiosk::domain::{iso_date, long_date, parse_iso_date};
+use crate::kiosk::domain::{iso_date, long_date, parse_iso_date, Rag};
 use crate::kiosk::http::{Request, Response};
 use crate::kiosk::schedule::{merge, Window};
 use crate::kiosk::store::{AuditAction, AuditEntry, DayBooking, QueueEntry, QueueMark};
@@ -41,9 +41,14 @@ struct BookingView {
     name: String,
     tutor_group: String,
     cancelled: bool,
-    /// "Red", "Amber", "Green", or empty for no quick check (or one since removed).
+    /// "Red", "Amber", "Green", or empty for no quick check (or one since removed); Red when
+    /// staff have recorded additional needs, as the model has it.
     rag_word: String,
     rag_class: String,
+    /// Additional needs are recorded on the student's record.
+    additional_needs: bool,
+    /// The quick check's own result when the recorded needs made it Red.
+    checked_as: String,
     year: String,
     extra_support: bool,
     answers: Vec<(String, String)>,
@@ -248,6 +253,8 @@ fn booking_view(db: &crate::kiosk::store::Db, b: DayBooking) -> Result<BookingVi
         None => None,
     };
     let end = b.slot.end_minute();
+    let checked = detail.as_ref().map(|d| d.rag);
+    let rag = checked.map(|r| if b.additional_needs { Rag::Red } else { r });
     Ok(BookingView {
         id: b.id,
         start: b.slot.start.to_string(),
@@ -256,13 +263,12 @@ fn booking_view(db: &crate::kiosk::store::Db, b: DayBooking) -> Result<BookingVi
         name: format!("{} {}", b.first_name, b.surname),
         tutor_group: b.tutor_group,
         cancelled: b.cancelled,
-        rag_word: detail
-            .as_ref()
-            .map(|d| d.rag.word().to_string())
-            .unwrap_or_default(),
-        rag_class: detail
-            .as_ref()
-            .map(|d| d.rag.as_str().to_string())
+        rag_word: rag.map(|r| r.word().to_string()).unwrap_or_default(),
+        rag_class: rag.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        additional_needs: b.additional_needs,
+        checked_as: checked
+            .filter(|c| Some(*c) != rag)
+            .map(|c| c.word().to_string())
             .unwrap_or_default(),
         year: detail
             .as_ref()

@@ -338,6 +338,9 @@ pub struct DayBooking {
     pub triage_id: Option<i64>,
     /// True once cancelled (the time is free again).
     pub cancelled: bool,
+    /// Staff have recorded additional needs on the student's record (the booking's own, or,
+    /// before a session has linked it, the record with the same name and tutor group).
+    pub additional_needs: bool,
 }
 
 impl Db {
@@ -345,7 +348,13 @@ impl Db {
     pub fn bookings_on(&self, day: Date) -> Result<Vec<DayBooking>, StoreError> {
         let mut st = self.conn.prepare(
             "SELECT id, start_min, end_min, first_name, surname, tutor_group, triage_id,
-                    cancelled_at IS NOT NULL
+                    cancelled_at IS NOT NULL,
+                    EXISTS (SELECT 1 FROM student s WHERE s.additional_needs = 1
+                            AND (s.id = booking.student_id
+                                 OR (booking.student_id IS NULL
+                                     AND s.first_name = booking.first_name COLLATE NOCASE
+                                     AND s.surname = booking.surname COLLATE NOCASE
+                                     AND s.tutor_group = booking.tutor_group COLLATE NOCASE)))
              FROM booking WHERE day = ?1 ORDER BY start_min, cancelled_at IS NOT NULL, id",
         )?;
         let rows = st.query_map([iso_date(day)], |r| {
@@ -359,12 +368,13 @@ impl Db {
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<i64>>(6)?,
-                r.get::<_, bool>(7)?,
+                (r.get::<_, bool>(7)?, r.get::<_, bool>(8)?),
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, start, end, first_name, surname, tutor_group, triage_id, cancelled) = row?;
+            let (id, start, end, first_name, surname, tutor_group, triage_id, flags) = row?;
+            let (cancelled, additional_needs) = flags;
             out.push(DayBooking {
                 id,
                 slot: slot_from(day, start, end)?,
@@ -373,6 +383,7 @@ impl Db {
                 tutor_group,
                 triage_id,
                 cancelled,
+                additional_needs,
             });
         }
         Ok(out)

@@ -43,6 +43,9 @@ pub struct Student {
     pub name: StudentName,
     /// Year group, when a quick check told us.
     pub year: Option<YearGroup>,
+    /// Staff have recorded that the student has additional needs: a yes or no, never a
+    /// diagnosis (special category data, so it is never shown on the student screen).
+    pub additional_needs: bool,
 }
 
 /// One quick check on a student's record.
@@ -56,7 +59,7 @@ pub struct CheckOnRecord {
     pub rag: Rag,
 }
 
-const STUDENT_COLUMNS: &str = "id, first_name, surname, tutor_group, year_group";
+const STUDENT_COLUMNS: &str = "id, first_name, surname, tutor_group, year_group, additional_needs";
 
 fn student_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Student> {
     let year: Option<u8> = r.get(4)?;
@@ -68,6 +71,7 @@ fn student_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Student> {
             tutor_group: r.get(3)?,
         },
         year: year.and_then(|y| YearGroup::new(y).ok()),
+        additional_needs: r.get(5)?,
     })
 }
 
@@ -141,6 +145,17 @@ impl Db {
                 student_from_row,
             )
             .optional()?)
+    }
+
+    /// Records whether student `id` has additional needs; false when there is no such student.
+    pub fn set_additional_needs(&mut self, id: i64, needs: bool) -> Result<bool, StoreError> {
+        let tx = self.write()?;
+        let changed = tx.execute(
+            "UPDATE student SET additional_needs = ?2 WHERE id = ?1",
+            params![id, needs],
+        )?;
+        tx.commit()?;
+        Ok(changed == 1)
     }
 
     /// Students whose name or tutor group contains `words` (each word must match somewhere),
