@@ -153,7 +153,7 @@ test('the adviser records guidance by the labels and prints the actions slip', {
     await submit(page, 'Save additional needs');
     assert.equal(new URL(page.url()).hash, '#needs');
     assert.equal((await page.getByRole('status').innerText()).trim(), 'Saved.');
-    assert.match(await page.locator('dl.summary').innerText(), /Recorded: their quick checks count as Red/);
+    assert.match(await page.locator('dl.summary').innerText(), /Recorded: their bookings show as Red on Today/);
     assert.equal(await page.getByLabel('Yes').isChecked(), true);
     await assertNoAxeViolations(page, 'student record, additional needs saved');
     await follow(page, page.getByRole('link', { name: /^Open the follow-up/ }));

@@ -602,7 +602,7 @@ fn additional_needs_recorded_by_staff_make_a_booking_red_on_today_only() {
     let record = adviser.get("/staff/student?id=3&saved=needs");
     assert!(record
         .body
-        .contains("Recorded: their quick checks count as Red"));
+        .contains("Recorded: their bookings show as Red on Today"));
     assert!(record
         .body
         .contains("id=\"needs-yes\" name=\"needs\" value=\"yes\" checked"));

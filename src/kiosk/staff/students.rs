@@ -188,7 +188,7 @@ pub fn record(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
 }
 
 /// `POST /staff/student/needs` (`id`, `needs` = yes or no): records whether the student has
-/// additional needs, which makes their quick checks Red for staff, and goes back to the record.
+/// additional needs, which shows their bookings as Red on Today, and goes back to the record.
 pub fn set_needs(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let id = id_param(&req.form, "id").ok_or(HandlerError::NotFound)?;
     let needs = match req.form.text("needs").as_str() {
