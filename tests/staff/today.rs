@@ -585,7 +585,9 @@ fn additional_needs_recorded_by_staff_make_a_booking_red_on_today_only() {
 
     let record = adviser.get("/staff/student?id=3");
     assert!(
-        record.body.contains("<dd>None recorded</dd>"),
+        record
+            .body
+            .contains("<dd>None recorded (<a href=\"#needs\">change"),
         "{}",
         record.body
     );
