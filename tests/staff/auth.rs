@@ -80,6 +80,10 @@ fn five_failures_lock_the_account_even_against_the_right_password() {
     assert!(locked.body.contains("role=\"alert\""));
     assert_eq!(locked.header("Retry-After").as_deref(), Some("900"));
     assert!(b.cookie("signpost_staff").is_none());
+    // More tries while it is paused are refused alike, and logged once for the whole pause.
+    for _ in 0..3 {
+        assert_eq!(try_sign_in(&mut b, "Ms Patel", PASSWORD).status, 429);
+    }
     assert_eq!(
         k.count("SELECT COUNT(*) FROM sign_in_failure"),
         5,
@@ -109,6 +113,14 @@ fn five_failures_from_one_client_lock_every_name_there() {
     let r = try_sign_in(&mut b, "Ms Patel", PASSWORD);
     assert_eq!(r.status, 429, "{}", r.body);
     assert!(r.body.contains("too many attempts"));
+    // Guessing more names while paused adds one line to the log, not one a name.
+    for guess in ["root", "office", "teacher", "careers2"] {
+        assert_eq!(try_sign_in(&mut b, guess, WRONG).status, 429);
+    }
+    assert_eq!(
+        k.count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE 'refused%'"),
+        1
+    );
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub fn resolve(ctx: &mut Ctx<'_>, req: &Request) -> bool {
                 "signed out (start page)",
                 req,
                 now,
+                None,
             );
         }
         let _ = db.end_session(token);
@@ -122,7 +123,10 @@ pub fn sign_in_form(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
     sign_in_page(ctx, 200, &page)
 }
 
-/// Writes a sign-in, sign-out or refused sign-in in the audit log, with the client's address.
+/// Writes a sign-in, sign-out or refused sign-in in the audit log, with the client's address;
+/// with `once_since`, only if no line the same was written since then: from the same computer
+/// (whatever the name, as a pause of a computer covers every name) or, with no address known,
+/// for the same name.
 fn audit_session(
     db: &mut Db,
     staff_id: Option<i64>,
@@ -130,6 +134,7 @@ fn audit_session(
     what: &str,
     req: &Request,
     now: PrimitiveDateTime,
+    once_since: Option<PrimitiveDateTime>,
 ) -> Result<(), StoreError> {
     let detail = match req.client {
         Some(ip) => format!("{what}, from {ip}"),
@@ -143,6 +148,12 @@ fn audit_session(
         student_id: None,
         detail: &detail,
     };
+    if let Some(since) = once_since {
+        let by = req.client.is_none().then_some(name.as_str());
+        if db.logged_since(by, &entry, since)? {
+            return Ok(());
+        }
+    }
     db.audit_by(staff_id, &name, &entry, now)
 }
 
@@ -181,6 +192,7 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErro
     let account_id = account.as_ref().map(|(a, _)| a.id);
     let failures = db.recent_sign_in_failures(name, client.as_deref(), now, throttle::KEEP)?;
     if let Some(until) = throttle::locked_until(&failures, now) {
+        // Once per pause: a client hammering the form must not fill the log (or the disk).
         audit_session(
             db,
             account_id,
@@ -188,6 +200,7 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErro
             "refused: too many failed attempts",
             req,
             now,
+            Some(until - throttle::WINDOW),
         )?;
         let message = locked_message(until);
         let page = SignInPage {
@@ -211,6 +224,7 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErro
             "failed: name or password not right",
             req,
             now,
+            None,
         )?;
         let failures = db.recent_sign_in_failures(name, client.as_deref(), now, throttle::KEEP)?;
         let locked = throttle::locked_until(&failures, now);
@@ -232,7 +246,15 @@ pub fn sign_in(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErro
         db.end_session(old)?;
     }
     let token = db.start_session(account.id, now)?;
-    audit_session(db, Some(account.id), &account.name, "signed in", req, now)?;
+    audit_session(
+        db,
+        Some(account.id),
+        &account.name,
+        "signed in",
+        req,
+        now,
+        None,
+    )?;
     Ok(Response::see_other(next.unwrap_or(HOME))
         .with_header("Set-Cookie", &http::staff_set_cookie(&token))
         .with_header(
@@ -247,7 +269,7 @@ pub fn sign_out(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerErr
     if let Some(s) = ctx.staff.take() {
         let db = ctx.db()?;
         db.end_session(&s.token)?;
-        audit_session(db, Some(s.staff_id), &s.name, "signed out", req, now)?;
+        audit_session(db, Some(s.staff_id), &s.name, "signed out", req, now, None)?;
     }
     Ok(Response::see_other("/")
         .with_header("Set-Cookie", &http::staff_clear_cookie())

@@ -59,6 +59,29 @@ impl Db {
     ) -> Result<(), StoreError> {
         self.audit_by(Some(who.staff_id), &who.name, entry, now)
     }
+
+    /// Whether a line like `entry` was written at or after `since`; by `name` (in any case)
+    /// when one is given, by anyone otherwise.
+    pub fn logged_since(
+        &self,
+        name: Option<&str>,
+        entry: &AuditEntry<'_>,
+        since: PrimitiveDateTime,
+    ) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE at >= ?1 AND action = ?2
+                AND record = ?3 AND detail = ?4
+                AND (?5 IS NULL OR staff_name = ?5 COLLATE NOCASE))",
+            params![
+                now_text(since),
+                entry.action.as_str(),
+                entry.record,
+                entry.detail,
+                name
+            ],
+            |r| r.get(0),
+        )?)
+    }
 }
 
 impl rusqlite::types::FromSql for AuditAction {

@@ -191,10 +191,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ",
     // 4: the clash check's index: a day's active bookings with their ends (and `cancelled_at`,
     // which the check names), so checking a slot reads only the index, not each earlier booking
-    // of the day.
+    // of the day; and the audit log by time, for the check that a refused sign-in is logged
+    // once per pause.
     "
     CREATE INDEX booking_active_span ON booking(day, start_min, end_min, cancelled_at)
         WHERE cancelled_at IS NULL;
+    CREATE INDEX audit_log_at ON audit_log(at);
     ",
 ];
 
