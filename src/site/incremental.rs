@@ -155,6 +155,18 @@ impl Preview {
         let old_order: Vec<(String, String)> = outputs(&self.site)
             .map(|(s, p)| (s.to_string(), p.to_string()))
             .collect();
+        // Only files that were pages already, and still are files: the pages are the same files
+        // in the same order, so the content folder need not be walked again.
+        let same_files = touched.folders.is_empty()
+            && touched.files.iter().all(|f| {
+                self.site.pages.iter().any(|p| &p.source == f) && content.join(f).is_file()
+            });
+        let known_files: Option<Vec<(String, PathBuf)>> = same_files.then(|| {
+            let pages = self.site.pages.iter();
+            pages
+                .map(|p| (p.source.clone(), content.join(&p.source)))
+                .collect()
+        });
         let mut keep = Kept::new(std::mem::take(&mut self.site.pages));
         let previous = keep.take_touched(&touched);
         let keep = RefCell::new(keep);
@@ -164,6 +176,7 @@ impl Preview {
             &LoadOptions {
                 drafts: self.drafts,
                 unchanged: Some(&take),
+                files: known_files.as_deref(),
             },
         )?;
         let old_sources: HashSet<&str> = old_order.iter().map(|(s, _)| s.as_str()).collect();

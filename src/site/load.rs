@@ -36,6 +36,9 @@ pub struct LoadOptions<'a> {
     pub drafts: bool,
     /// Pages taken as they are instead of reading and parsing their files again.
     pub unchanged: Option<Unchanged<'a>>,
+    /// The Markdown files, in site order, when the caller knows no file came or went since it
+    /// last walked the content folder (source path relative to it, and the file).
+    pub files: Option<&'a [(String, PathBuf)]>,
 }
 
 /// Refuses a folder that is not a signpost site, so that a build run from the wrong folder never
@@ -73,16 +76,24 @@ pub fn load_with(root: &Path, opts: &LoadOptions) -> Result<Site, SiteError> {
                 .hint("make a folder called content and put the pages' Markdown files in it (`signpost new` makes a starter)"),
         );
     }
-    for (rel, path) in markdown_files(&content_dir)? {
-        if let Some(page) = opts.unchanged.and_then(|take| take(&rel)) {
+    let walked;
+    let files = match opts.files {
+        Some(known) => known,
+        None => {
+            walked = markdown_files(&content_dir)?;
+            &walked
+        }
+    };
+    for (rel, path) in files {
+        if let Some(page) = opts.unchanged.and_then(|take| take(rel)) {
             pages.push(page);
             continue;
         }
         let shown = format!("{display_prefix}{rel}");
-        let Some(text) = read_text(&path, &shown, &mut problems)? else {
+        let Some(text) = read_text(path, &shown, &mut problems)? else {
             continue;
         };
-        match parse_page(&rel, &shown, &text, &taught, opts.drafts) {
+        match parse_page(rel, &shown, &text, &taught, opts.drafts) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
             Err(mut p) => problems.append(&mut p),
