@@ -16,7 +16,9 @@
 //!
 //! Pages are always read through [`load::load_with`] (the same walk, order and checks as
 //! `build`), reusing the pages whose files did not change, so the preview shows what `build`
-//! writes, byte for byte; `tests/serve.rs` holds it to that after a run of edits.
+//! writes, byte for byte; `tests/serve.rs` holds it to that after a run of edits. When a save
+//! only changed files that were pages already, the walk's list is the last reading's pages in
+//! their order, which is what walking again would find.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
