@@ -14,7 +14,7 @@ use super::config::Config;
 use super::http::Response;
 use super::receipts::Receipts;
 use super::staff::Session;
-use super::store::{Db, Store, StoreError};
+use super::store::{AuditEntry, Db, Store, StoreError};
 use super::views::{Common, ViewError, Views};
 use super::Clock;
 
@@ -48,6 +48,8 @@ pub struct Ctx<'a> {
     pub now: PrimitiveDateTime,
     /// The member of staff signed in on this browser, if any (the dispatcher looks it up).
     pub staff: Option<Session>,
+    /// A HEAD request: the page is made for its headers alone, so nobody sees it.
+    pub head: bool,
 }
 
 /// Why a handler could not produce its page.
@@ -77,6 +79,18 @@ pub enum HandlerError {
 
 impl Ctx<'_> {
     /// This worker's database connection, opened on first use (and again after a failure).
+    /// Writes `entry` in the audit log as done by the member of staff signed in; nothing for a
+    /// HEAD request, which shows nobody the record.
+    pub fn audit(&mut self, entry: &AuditEntry<'_>) -> Result<(), HandlerError> {
+        if self.head {
+            return Ok(());
+        }
+        let who = self.staff.clone().ok_or(HandlerError::Forbidden)?;
+        let now = self.now;
+        self.db()?.audit(&who, entry, now)?;
+        Ok(())
+    }
+
     pub fn db(&mut self) -> Result<&mut Db, HandlerError> {
         if self.db.is_none() {
             *self.db = Some(self.app.store.open()?);

@@ -236,6 +236,7 @@ fn dispatch_in(table: &[Route], app: &App, db: &mut Option<Db>, req: &Request) -
         csrf: &csrf,
         now: app.clock.now(),
         staff: None,
+        head: req.method == Method::Head,
     };
     let mut on_path = table
         .iter()
@@ -264,6 +265,7 @@ pub fn status_page(app: &App, status: u16) -> Response {
         csrf: "",
         now: app.clock.now(),
         staff: None,
+        head: false,
     };
     let (heading, message) = status_words(status);
     ctx.error_page(status, heading, message)

@@ -481,3 +481,32 @@ fn an_option_label_is_escaped_on_the_page_and_made_text_in_the_csv() {
     let odd = routes.iter().find(|r| r[1].contains("calc")).unwrap();
     assert_eq!(odd[1], format!("'{label}"));
 }
+
+#[test]
+fn a_head_request_shows_nobody_a_record_so_writes_no_audit_line() {
+    let k = seeded();
+    let b = k.signed_in("Ms Patel", Role::Adviser);
+    let student = k.count("SELECT MIN(id) FROM student");
+    let lines = || k.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('view', 'export')");
+    let before = lines();
+    for path in [
+        "/staff/reports.csv?report=rag-mix".to_string(),
+        "/staff/guidance.csv".to_string(),
+        format!("/staff/student?id={student}"),
+    ] {
+        let head = crate::common::raw(
+            k.addr(),
+            format!(
+                "HEAD {path} HTTP/1.1\r\nHost: kiosk\r\n{}Connection: close\r\n\r\n",
+                b.cookie_header()
+            )
+            .as_bytes(),
+        );
+        assert_eq!(head.status, 200, "{path}: {}", head.body);
+        assert!(head.body.is_empty(), "{path}: a HEAD answer has no body");
+        assert_eq!(lines(), before, "{path}: HEAD wrote an audit line");
+    }
+    let mut b = b;
+    b.get("/staff/reports.csv?report=rag-mix");
+    assert_eq!(lines(), before + 1, "the download itself is in the log");
+}

@@ -48,31 +48,22 @@ pub fn audit_page(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerE
         .and_then(|p| p.trim().parse().ok())
         .filter(|p| *p >= 1)
         .unwrap_or(1);
-    let now = ctx.now;
-    let Some(session) = ctx.staff.clone() else {
-        return Err(HandlerError::Forbidden);
-    };
-    let db = ctx.db()?;
     let filter = (!who.is_empty()).then_some(who.as_str());
     let skip = (page - 1).saturating_mul(PAGE_SIZE);
     // One line more than a page says whether there is an older page.
-    let mut found = db.audit_lines(filter, PAGE_SIZE + 1, skip)?;
+    let mut found = ctx.db()?.audit_lines(filter, PAGE_SIZE + 1, skip)?;
     let more = found.len() > PAGE_SIZE as usize;
     found.truncate(PAGE_SIZE as usize);
     let detail = match filter {
         Some(w) => format!("page {page}, staff name containing {w}"),
         None => format!("page {page}"),
     };
-    db.audit(
-        &session,
-        &AuditEntry {
-            action: AuditAction::View,
-            record: "audit log",
-            student_id: None,
-            detail: &detail,
-        },
-        now,
-    )?;
+    ctx.audit(&AuditEntry {
+        action: AuditAction::View,
+        record: "audit log",
+        student_id: None,
+        detail: &detail,
+    })?;
     let lines = found
         .into_iter()
         .map(|l| Line {

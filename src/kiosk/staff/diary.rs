@@ -310,9 +310,9 @@ pub fn diary_change(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
     let now = ctx.now;
     let today = now.date();
     let pattern = ctx.app.config.kiosk.availability.clone();
-    let Some(staff) = ctx.staff.clone() else {
+    if ctx.staff.is_none() {
         return Err(HandlerError::Forbidden);
-    };
+    }
     let action = form.text("action");
     // (what happened, the record, the audit detail) once the change is made.
     let outcome: (Added, &str, String, &str) = match action.as_str() {
@@ -466,16 +466,12 @@ pub fn diary_change(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
     if added != Added::New {
         return Ok(Response::see_other(&format!("{PATH}?notice=unchanged")));
     }
-    ctx.db()?.audit(
-        &staff,
-        &AuditEntry {
-            action: AuditAction::Change,
-            record,
-            student_id: None,
-            detail: &detail,
-        },
-        now,
-    )?;
+    ctx.audit(&AuditEntry {
+        action: AuditAction::Change,
+        record,
+        student_id: None,
+        detail: &detail,
+    })?;
     Ok(Response::see_other(&format!("{PATH}?notice={notice}")))
 }
 

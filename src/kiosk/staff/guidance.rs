@@ -101,18 +101,12 @@ pub(super) fn audit(
     record: &str,
     student_id: Option<i64>,
 ) -> Result<(), HandlerError> {
-    let Some(who) = ctx.staff.clone() else {
-        return Err(HandlerError::Forbidden);
-    };
-    let now = ctx.now;
-    let entry = AuditEntry {
+    ctx.audit(&AuditEntry {
         action,
         record,
         student_id,
         detail: "",
-    };
-    ctx.db()?.audit(&who, &entry, now)?;
-    Ok(())
+    })
 }
 
 /// What the form was opened for.

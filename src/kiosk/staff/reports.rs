@@ -685,20 +685,12 @@ fn record_in_audit(
     action: AuditAction,
     record: &str,
 ) -> Result<(), HandlerError> {
-    let now = ctx.now;
-    if let Some(who) = ctx.staff.clone() {
-        ctx.db()?.audit(
-            &who,
-            &AuditEntry {
-                action,
-                record,
-                student_id: None,
-                detail: "",
-            },
-            now,
-        )?;
-    }
-    Ok(())
+    ctx.audit(&AuditEntry {
+        action,
+        record,
+        student_id: None,
+        detail: "",
+    })
 }
 
 /// Writes the export's line in the audit log and sends the file.

@@ -45,19 +45,12 @@ fn audit(
     id: i64,
     record: &str,
 ) -> Result<(), HandlerError> {
-    let who = session(ctx)?;
-    let now = ctx.now;
-    ctx.db()?.audit(
-        &who,
-        &AuditEntry {
-            action,
-            record,
-            student_id: Some(id),
-            detail: "",
-        },
-        now,
-    )?;
-    Ok(())
+    ctx.audit(&AuditEntry {
+        action,
+        record,
+        student_id: Some(id),
+        detail: "",
+    })
 }
 
 /// A student with the links the Data page offers.
@@ -125,22 +118,16 @@ pub fn data(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
 
 /// `POST /staff/data/purge`: runs the retention purge now.
 pub fn purge(ctx: &mut Ctx<'_>, _req: &Request) -> Result<Response, HandlerError> {
-    let who = session(ctx)?;
     let days = ctx.app.config.kiosk.retention_days;
     let now = ctx.now;
-    let db = ctx.db()?;
-    let n = db.purge(now.date(), days)?;
+    let n = ctx.db()?.purge(now.date(), days)?;
     let detail = format!("{n} records older than {days} days");
-    db.audit(
-        &who,
-        &AuditEntry {
-            action: AuditAction::Change,
-            record: "retention purge",
-            student_id: None,
-            detail: &detail,
-        },
-        now,
-    )?;
+    ctx.audit(&AuditEntry {
+        action: AuditAction::Change,
+        record: "retention purge",
+        student_id: None,
+        detail: &detail,
+    })?;
     Ok(Response::see_other(&format!("/staff/data?purged={n}")))
 }
 

@@ -310,25 +310,20 @@ pub fn queue_action(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, Handle
             "That queue button did not say which entry it was for.".into(),
         ));
     };
-    let Some(staff) = ctx.staff.clone() else {
+    if ctx.staff.is_none() {
         return Err(HandlerError::Forbidden);
-    };
+    }
     let now = ctx.now;
-    let db = ctx.db()?;
-    let Some((entry, changed)) = db.mark_queue(id, mark, now)? else {
+    let Some((entry, changed)) = ctx.db()?.mark_queue(id, mark, now)? else {
         return Err(HandlerError::NotFound);
     };
     if changed {
-        db.audit(
-            &staff,
-            &AuditEntry {
-                action: AuditAction::Change,
-                record: &format!("queue_entry {}", entry.id),
-                student_id: entry.student_id,
-                detail: mark.as_str(),
-            },
-            now,
-        )?;
+        ctx.audit(&AuditEntry {
+            action: AuditAction::Change,
+            record: &format!("queue_entry {}", entry.id),
+            student_id: entry.student_id,
+            detail: mark.as_str(),
+        })?;
     }
     let word = if changed { mark.as_str() } else { "unchanged" };
     Ok(Response::see_other(&format!(
