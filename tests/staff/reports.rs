@@ -510,3 +510,38 @@ fn a_head_request_shows_nobody_a_record_so_writes_no_audit_line() {
     b.get("/staff/reports.csv?report=rag-mix");
     assert_eq!(lines(), before + 1, "the download itself is in the log");
 }
+
+#[test]
+fn erasure_blanks_audit_lines_naming_the_student_as_whole_words_only() {
+    let k = seeded();
+    k.db()
+        .execute_batch(
+            "INSERT INTO audit_log (at, staff_name, action, record, student_id, detail) VALUES
+               ('2026-11-10 10:00:00', 'Ms Patel', 'view', 'search', NULL, 'asked: ada lovelace''s form?'),
+               ('2026-11-10 10:01:00', 'Ms Patel', 'view', 'search', NULL, 'Lovelace, Ada (11L)'),
+               ('2026-11-10 10:02:00', 'Ms Patel', 'view', 'search', NULL, 'Nevada Lovelace asked too'),
+               ('2026-11-10 10:03:00', 'Ms Patel', 'view', 'search', NULL, 'Ada Lovelacey, new in 7B');",
+        )
+        .unwrap();
+    let mut b = k.signed_in("Mrs Lead", Role::Leader);
+    let done = b.post("/staff/erase", &[("student", "1"), ("confirm", "yes")]);
+    assert_eq!(done.status, 200, "{}", done.body);
+    let kept = |detail: &str| {
+        k.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE detail = '{}'",
+            detail.replace('\'', "''")
+        ))
+    };
+    assert_eq!(kept("asked: ada lovelace's form?"), 0, "her name, then 's");
+    assert_eq!(kept("Lovelace, Ada (11L)"), 0, "surname first");
+    assert_eq!(
+        kept("Nevada Lovelace asked too"),
+        1,
+        "another name ending in hers"
+    );
+    assert_eq!(
+        kept("Ada Lovelacey, new in 7B"),
+        1,
+        "another name starting with hers"
+    );
+}

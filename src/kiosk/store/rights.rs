@@ -155,14 +155,29 @@ impl Kind {
 }
 
 /// SQL that is true when `text` holds student `?1`'s name, as "First Surname" or "Surname,
-/// First" in any case (never for a student with a blank name, which would match everything).
+/// First" in any case, as whole words: "Ann Lee" is in "saw Ann Lee's form" but not in "Joann
+/// Lee" or "Ann Leeson" (never for a student with a blank name, which would match everything).
 fn names_in(text: &str) -> String {
+    let words = |sql: &str| format!("' ' || {} || ' '", as_words(&format!("lower({sql})")));
+    let text = words(text);
     format!(
         "EXISTS (SELECT 1 FROM student s WHERE s.id = ?1
             AND trim(s.first_name) <> '' AND trim(s.surname) <> ''
-            AND (instr(lower({text}), lower(s.first_name || ' ' || s.surname)) > 0
-              OR instr(lower({text}), lower(s.surname || ', ' || s.first_name)) > 0))"
+            AND (instr({text}, {}) > 0 OR instr({text}, {}) > 0))",
+        words("s.first_name || ' ' || s.surname"),
+        words("s.surname || ', ' || s.first_name"),
     )
+}
+
+/// SQL for `sql` with punctuation and line breaks made spaces, so that names compare as words.
+fn as_words(sql: &str) -> String {
+    const BETWEEN_WORDS: [&str; 13] = [
+        "','", "'.'", "':'", "';'", "'('", "')'", "'\"'", "''''", "'!'", "'?'", "'/'", "char(10)",
+        "char(13)",
+    ];
+    BETWEEN_WORDS.iter().fold(sql.to_string(), |inner, mark| {
+        format!("replace({inner}, {mark}, ' ')")
+    })
 }
 
 /// What is held about a student, kind by kind: a count and a line for each record.
