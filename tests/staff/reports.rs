@@ -520,7 +520,8 @@ fn erasure_blanks_audit_lines_naming_the_student_as_whole_words_only() {
                ('2026-11-10 10:00:00', 'Ms Patel', 'view', 'search', NULL, 'asked: ada lovelace''s form?'),
                ('2026-11-10 10:01:00', 'Ms Patel', 'view', 'search', NULL, 'Lovelace, Ada (11L)'),
                ('2026-11-10 10:02:00', 'Ms Patel', 'view', 'search', NULL, 'Nevada Lovelace asked too'),
-               ('2026-11-10 10:03:00', 'Ms Patel', 'view', 'search', NULL, 'Ada Lovelacey, new in 7B');",
+               ('2026-11-10 10:03:00', 'Ms Patel', 'view', 'search', NULL, 'Ada Lovelacey, new in 7B'),
+               ('2026-11-10 10:04:00', 'Ms Patel', 'view', 'search', NULL, 'Ada Lovelace-Byron?');",
         )
         .unwrap();
     let mut b = k.signed_in("Mrs Lead", Role::Leader);
@@ -543,5 +544,10 @@ fn erasure_blanks_audit_lines_naming_the_student_as_whole_words_only() {
         kept("Ada Lovelacey, new in 7B"),
         1,
         "another name starting with hers"
+    );
+    assert_eq!(
+        kept("Ada Lovelace-Byron?"),
+        0,
+        "a hyphen may join her name to another"
     );
 }
