@@ -93,13 +93,22 @@ fn rebuild(root: &Path, drafts: bool, shared: &Shared, changed: &[PathBuf]) {
     };
     match result {
         Ok(scope) => {
-            let files = state.preview.as_ref().map_or(0, |p| p.paths().count());
+            let took = started.elapsed().as_millis();
+            let (files, waiting) = state
+                .preview
+                .as_ref()
+                .map_or((0, 0), |p| (p.paths().count(), p.waiting()));
+            let pages = |n: usize| format!("{n} page{}", if n == 1 { "" } else { "s" });
             let what = match scope {
-                Scope::Pages(n) => format!("Updated {n} page{}", if n == 1 { "" } else { "s" }),
+                Scope::Pages(n) => format!("Updated {}", pages(n)),
                 Scope::AllPages => "Updated every page".to_string(),
                 Scope::Everything => format!("Built {files} files"),
             };
-            println!("{what} in {} ms.", started.elapsed().as_millis());
+            match waiting {
+                0 => println!("{what} in {took} ms."),
+                1 => println!("{what} in {took} ms (1 page is made when next opened)."),
+                n => println!("{what} in {took} ms ({n} pages are made when next opened)."),
+            }
             state.error = None;
         }
         Err(e) => {

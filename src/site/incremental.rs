@@ -87,6 +87,11 @@ impl Preview {
         })
     }
 
+    /// How many pages are out of date until they are next asked for.
+    pub fn waiting(&self) -> usize {
+        self.pending.len()
+    }
+
     /// The paths of every file of the site.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
