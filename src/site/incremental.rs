@@ -537,6 +537,7 @@ mod tests {
             preview.pending.contains("index.html"),
             "the home page waits"
         );
+        assert_eq!(preview.waiting(), 1);
         assert!(
             !preview.pending.contains("b.html"),
             "the edited page is ready"
@@ -548,7 +549,7 @@ mod tests {
             home, built["index.html"],
             "rendered on request, as build writes it"
         );
-        assert!(preview.pending.is_empty());
+        assert_eq!(preview.waiting(), 0);
 
         // A later edit of the text alone leaves a page still waiting as it was.
         std::fs::write(&b, "+++\ntitle = \"Bees\"\n+++\nB text.\n").unwrap();
