@@ -162,12 +162,14 @@ impl Preview {
         let old_order: Vec<(String, String)> = outputs(&self.site)
             .map(|(s, p)| (s.to_string(), p.to_string()))
             .collect();
+        let old_sources: HashSet<&str> = old_order.iter().map(|(s, _)| s.as_str()).collect();
         // Only files that were pages already, and still are files: the pages are the same files
         // in the same order, so the content folder need not be walked again.
         let same_files = touched.folders.is_empty()
-            && touched.files.iter().all(|f| {
-                self.site.pages.iter().any(|p| &p.source == f) && content.join(f).is_file()
-            });
+            && touched
+                .files
+                .iter()
+                .all(|f| old_sources.contains(f.as_str()) && content.join(f).is_file());
         let known_files: Option<Vec<(String, PathBuf)>> = same_files.then(|| {
             let pages = self.site.pages.iter();
             pages
@@ -186,7 +188,6 @@ impl Preview {
                 files: known_files.as_deref(),
             },
         )?;
-        let old_sources: HashSet<&str> = old_order.iter().map(|(s, _)| s.as_str()).collect();
         let reread: Vec<&Page> = site
             .pages
             .iter()

@@ -10,13 +10,14 @@ use serde::Serialize;
 use time::Date;
 
 use super::chart::BarChart;
+use super::guidance::audit;
 use super::spreadsheet::{attachment, yes_no, Sheet};
 use crate::kiosk::ctx::{Ctx, HandlerError};
 use crate::kiosk::domain::{iso_date, Rag, YearGroup};
 use crate::kiosk::http::{Request, Response};
 use crate::kiosk::store::{
-    AcademicYear, AuditAction, AuditEntry, FollowUpDates, MeetingStatus, Milestone, RagByYear,
-    RagCounts, RouteCount, Wait,
+    AcademicYear, AuditAction, FollowUpDates, MeetingStatus, Milestone, RagByYear, RagCounts,
+    RouteCount, Wait,
 };
 
 /// The reports, as named in the CSV address (`?report=...`).
@@ -675,22 +676,13 @@ pub fn page(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> 
             .collect(),
     };
     // The page names students who have not had their meeting, so opening it is logged.
-    record_in_audit(ctx, AuditAction::View, &format!("reports {}", year.label()))?;
+    audit(
+        ctx,
+        AuditAction::View,
+        &format!("reports {}", year.label()),
+        None,
+    )?;
     ctx.page(200, "staff_reports.html", "Reports", &data)
-}
-
-/// Writes a line about a report (no one student's record) in the audit log.
-fn record_in_audit(
-    ctx: &mut Ctx<'_>,
-    action: AuditAction,
-    record: &str,
-) -> Result<(), HandlerError> {
-    ctx.audit(&AuditEntry {
-        action,
-        record,
-        student_id: None,
-        detail: "",
-    })
 }
 
 /// Writes the export's line in the audit log and sends the file.
@@ -703,7 +695,7 @@ fn send_csv(
     let bytes = sheet
         .to_bytes()
         .map_err(|e| HandlerError::BadRequest(format!("The CSV file could not be made: {e}")))?;
-    record_in_audit(ctx, AuditAction::Export, record)?;
+    audit(ctx, AuditAction::Export, record, None)?;
     Ok(attachment("text/csv; charset=utf-8", name, &bytes))
 }
 

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::guidance::audit;
 use super::spreadsheet::attachment;
 use super::Session;
 use crate::kiosk::ctx::{Ctx, HandlerError};
@@ -36,21 +37,6 @@ fn student_id(value: Option<&str>) -> Result<i64, HandlerError> {
 /// The signed-in member of staff (the dispatcher guarantees one on staff routes).
 fn session(ctx: &Ctx<'_>) -> Result<Session, HandlerError> {
     ctx.staff.clone().ok_or(HandlerError::Forbidden)
-}
-
-/// Writes an audit line about student `id`.
-fn audit(
-    ctx: &mut Ctx<'_>,
-    action: AuditAction,
-    id: i64,
-    record: &str,
-) -> Result<(), HandlerError> {
-    ctx.audit(&AuditEntry {
-        action,
-        record,
-        student_id: Some(id),
-        detail: "",
-    })
 }
 
 /// A student with the links the Data page offers.
@@ -182,12 +168,8 @@ fn erase_page(
 pub fn erase_preview(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError> {
     let id = student_id(req.query.get("student"))?;
     let resp = erase_page(ctx, id, 200, "")?;
-    audit(
-        ctx,
-        AuditAction::View,
-        id,
-        &format!("student {id} erasure preview"),
-    )?;
+    let record = format!("student {id} erasure preview");
+    audit(ctx, AuditAction::View, &record, Some(id))?;
     Ok(resp)
 }
 
@@ -237,15 +219,11 @@ pub fn export(ctx: &mut Ctx<'_>, req: &Request) -> Result<Response, HandlerError
             )))
         }
     };
-    audit(
-        ctx,
-        AuditAction::Export,
-        id,
-        &format!(
-            "student {id} subject access{}",
-            if json { " (JSON)" } else { "" }
-        ),
-    )?;
+    let record = format!(
+        "student {id} subject access{}",
+        if json { " (JSON)" } else { "" }
+    );
+    audit(ctx, AuditAction::Export, &record, Some(id))?;
     if json {
         let body = serde_json::to_vec_pretty(&export)
             .map_err(|e| HandlerError::BadRequest(format!("The export could not be made: {e}")))?;
